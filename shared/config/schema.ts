@@ -1,4 +1,4 @@
-import { bool, hostPorts, oneOf, str, url } from './variable.js';
+import { bool, hostPorts, int, oneOf, str, url } from './variable.js';
 
 /**
  * Every environment variable Arena reads, grouped by the part of the system that uses it.
@@ -11,6 +11,163 @@ export const configSchema = {
       doc: 'Redis connection URL (redis:// or rediss://).',
       default: 'redis://127.0.0.1:6379',
       protocols: ['redis:', 'rediss:'],
+    }),
+    keyPrefix: str('REDIS_KEY_PREFIX', {
+      doc: 'Prefix of every Redis key Arena writes: one deployment (or test run) per prefix.',
+      default: 'arena:',
+      maxLength: 64,
+    }),
+  },
+  auth: {
+    secret: str('AUTH_SECRET', {
+      doc: 'HMAC secret that signs session tokens (at least 32 characters; the default is for local development only).',
+      default: 'arena-local-development-secret-change-me',
+      minLength: 32,
+      maxLength: 512,
+    }),
+    tokenTtlS: int('AUTH_TOKEN_TTL_S', {
+      doc: 'Lifetime of a session token, seconds.',
+      default: '3600',
+      min: 60,
+      max: 2_592_000,
+    }),
+    guestEnabled: bool('AUTH_GUEST_ENABLED', {
+      doc: 'Serve POST /auth/guest, which issues guest tokens (development).',
+      default: 'true',
+    }),
+  },
+  gateway: {
+    id: str('GATEWAY_ID', {
+      doc: 'Unique id of this gateway (default: gw-<host>-<pid>).',
+      default: '',
+      allowEmpty: true,
+      maxLength: 64,
+    }),
+    host: str('GATEWAY_HOST', { doc: 'Address the gateway listens on.', default: '127.0.0.1' }),
+    port: int('GATEWAY_PORT', {
+      doc: 'WebSocket and HTTP port (0: any free port).',
+      default: '8080',
+      min: 0,
+      max: 65535,
+    }),
+    maxFrameBytes: int('GATEWAY_MAX_FRAME_BYTES', {
+      doc: 'Largest client frame accepted; a larger one closes the connection (1009).',
+      default: '4096',
+      min: 64,
+      max: 1_048_576,
+    }),
+    ratePerS: int('GATEWAY_RATE_PER_S', {
+      doc: 'Client frames per second allowed per connection (sustained).',
+      default: '40',
+      min: 1,
+      max: 10_000,
+    }),
+    rateBurst: int('GATEWAY_RATE_BURST', {
+      doc: 'Client frames allowed in a burst per connection.',
+      default: '80',
+      min: 1,
+      max: 100_000,
+    }),
+    slowClientBytes: int('GATEWAY_SLOW_CLIENT_BYTES', {
+      doc: 'Bytes buffered for a client above which state updates are skipped until it drains (then a snapshot).',
+      default: '262144',
+      min: 1024,
+      max: 67_108_864,
+    }),
+    maxBackpressureBytes: int('GATEWAY_MAX_BACKPRESSURE_BYTES', {
+      doc: 'Bytes buffered for a client above which it is disconnected.',
+      default: '1048576',
+      min: 4096,
+      max: 268_435_456,
+    }),
+    idleTimeoutS: int('GATEWAY_IDLE_TIMEOUT_S', {
+      doc: 'Close connections silent for this long (pings keep them alive).',
+      default: '30',
+      min: 8,
+      max: 960,
+    }),
+    maxConnections: int('GATEWAY_MAX_CONNECTIONS', {
+      doc: 'Connections one gateway accepts.',
+      default: '20000',
+      min: 1,
+      max: 1_000_000,
+    }),
+    staticDir: str('GATEWAY_STATIC_DIR', {
+      doc: 'Directory of the web demo served at / (empty: none).',
+      default: 'apps/web-demo/dist',
+      allowEmpty: true,
+    }),
+  },
+  roomServer: {
+    id: str('ROOM_SERVER_ID', {
+      doc: 'Unique id of this room server (default: rs-<host>-<pid>).',
+      default: '',
+      allowEmpty: true,
+      maxLength: 64,
+    }),
+    host: str('ROOM_SERVER_HOST', { doc: 'Address the gateway link listener binds.', default: '127.0.0.1' }),
+    port: int('ROOM_SERVER_PORT', {
+      doc: 'Gateway link port (0: any free port).',
+      default: '7700',
+      min: 0,
+      max: 65535,
+    }),
+    advertiseHost: str('ROOM_SERVER_ADVERTISE_HOST', {
+      doc: 'Host gateways use to reach this server (default: ROOM_SERVER_HOST).',
+      default: '',
+      allowEmpty: true,
+    }),
+    game: str('ROOM_GAME', { doc: 'Game the rooms run.', default: 'arena', maxLength: 64 }),
+    tickHz: int('ROOM_TICK_HZ', { doc: 'Simulation ticks per second.', default: '20', min: 1, max: 120 }),
+    checkpointEveryTicks: int('ROOM_CHECKPOINT_EVERY_TICKS', {
+      doc: 'Ticks between checkpoints of a room to Redis.',
+      default: '20',
+      min: 1,
+      max: 10_000,
+    }),
+    resumeGraceMs: int('ROOM_RESUME_GRACE_MS', {
+      doc: "How long a disconnected player's seat is held.",
+      default: '30000',
+      min: 0,
+      max: 3_600_000,
+    }),
+    idleCloseMs: int('ROOM_IDLE_CLOSE_MS', {
+      doc: 'A room with no players for this long closes.',
+      default: '60000',
+      min: 0,
+      max: 86_400_000,
+    }),
+    maxRooms: int('ROOM_MAX_ROOMS', {
+      doc: 'Rooms one room server runs at most.',
+      default: '2000',
+      min: 1,
+      max: 1_000_000,
+    }),
+    maxQueuedInputs: int('ROOM_MAX_QUEUED_INPUTS', {
+      doc: 'Inputs queued per player between ticks.',
+      default: '16',
+      min: 1,
+      max: 1024,
+    }),
+    linkMaxBufferedBytes: int('ROOM_LINK_MAX_BUFFERED_BYTES', {
+      doc: 'Bytes queued to one gateway above which its link is dropped (it reconnects and resyncs).',
+      default: '16777216',
+      min: 65536,
+      max: 1_073_741_824,
+    }),
+  },
+  registry: {
+    heartbeatMs: int('REGISTRY_HEARTBEAT_MS', {
+      doc: 'Room-server heartbeat period.',
+      default: '1000',
+      min: 50,
+      max: 60_000,
+    }),
+    ttlMs: int('REGISTRY_TTL_MS', {
+      doc: 'A room server missing heartbeats this long is dead.',
+      default: '3000',
+      min: 100,
+      max: 300_000,
     }),
   },
   kafka: {

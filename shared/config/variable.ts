@@ -24,11 +24,14 @@ function variable<T>(name: string, opts: Options, parse: (raw: string) => T): Va
 
 export function str(
   name: string,
-  opts: Options & { maxLength?: number; allowEmpty?: boolean },
+  opts: Options & { maxLength?: number; minLength?: number; allowEmpty?: boolean },
 ): Variable<string> {
   const max = opts.maxLength ?? 1024;
   return variable(name, opts, (raw) => {
     if (raw.length === 0 && !opts.allowEmpty) throw new InvalidValue('must not be empty');
+    if (raw.length > 0 && raw.length < (opts.minLength ?? 0)) {
+      throw new InvalidValue(`must be at least ${opts.minLength} characters`);
+    }
     if (raw.length > max) throw new InvalidValue(`must be at most ${max} characters`);
     return raw;
   });

@@ -1,0 +1,253 @@
+import {
+  App,
+  us_listen_socket_close,
+  us_socket_local_port,
+  type HttpRequest,
+  type HttpResponse,
+  type TemplatedApp,
+  type us_listen_socket,
+  type us_socket_context_t,
+  type WebSocket,
+} from 'uWebSockets.js';
+import type { ArenaConfig } from '../../shared/config/index.js';
+import type { Logger } from '../../shared/log/logger.js';
+import {
+  CloseCode,
+  encodeServerMessage,
+  ErrorCode,
+  parseClientMessage,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '../../shared/protocol/index.js';
+import { handleGuestLogin } from './auth/guest-endpoint.js';
+import { InvalidToken, type Session, type TokenService } from './auth/tokens.js';
+import type { ClientConnection } from './client-connection.js';
+import type { PlayerRouter } from './player-router.js';
+import { RateLimiter } from './rate-limiter.js';
+import { loadStaticFiles } from './static-files.js';
+
+interface SocketData {
+  session: Session;
+  conn?: ClientConnection;
+  limiter?: RateLimiter;
+  lastRateError?: number;
+}
+
+export interface GatewayServerOptions {
+  gatewayId: string;
+  config: ArenaConfig;
+  tokens: TokenService;
+  router: PlayerRouter;
+  log: Logger;
+}
+
+export interface GatewayCounters {
+  connections: number;
+  framesIn: number;
+  badFrames: number;
+  rateLimited: number;
+  rejectedUpgrades: number;
+}
+
+/** Wraps a uWS socket for the router; every call is safe after the socket closed. */
+class UwsConnection implements ClientConnection {
+  closed = false;
+  constructor(
+    readonly playerId: string,
+    private readonly ws: WebSocket<SocketData>,
+  ) {}
+
+  send(frame: Uint8Array): boolean {
+    return !this.closed && this.ws.send(frame, true) !== 2;
+  }
+
+  bufferedAmount(): number {
+    return this.closed ? 0 : this.ws.getBufferedAmount();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.end(code, reason);
+  }
+}
+
+function tokenFrom(req: HttpRequest): { token: string; version: number } {
+  const params = new URLSearchParams(req.getQuery() ?? '');
+  const auth = req.getHeader('authorization');
+  const token = params.get('token') ?? (auth.startsWith('Bearer ') ? auth.slice(7) : '');
+  return { token, version: Number(params.get('v') ?? PROTOCOL_VERSION) };
+}
+
+/**
+ * The gateway's network edge: WebSocket upgrade with token check (before the upgrade, so a
+ * bad token never gets a socket), frame size and rate limits, backpressure, and the HTTP
+ * endpoints (guest login, health, the web demo).
+ */
+export class GatewayServer {
+  private readonly app: TemplatedApp;
+  private listenSocket: us_listen_socket | undefined;
+  private readonly sockets = new Set<UwsConnection>();
+  readonly counters: GatewayCounters = {
+    connections: 0,
+    framesIn: 0,
+    badFrames: 0,
+    rateLimited: 0,
+    rejectedUpgrades: 0,
+  };
+
+  constructor(private readonly o: GatewayServerOptions) {
+    const gw = o.config.gateway;
+    const statics = loadStaticFiles(gw.staticDir);
+    this.app = App()
+      .ws<SocketData>('/ws', {
+        maxPayloadLength: gw.maxFrameBytes,
+        maxBackpressure: gw.maxBackpressureBytes,
+        closeOnBackpressureLimit: true,
+        idleTimeout: gw.idleTimeoutS,
+        sendPingsAutomatically: true,
+        upgrade: (res, req, context) => this.upgrade(res, req, context),
+        open: (ws) => this.open(ws),
+        message: (ws, message) => this.message(ws, message),
+        drain: (ws) => {
+          const conn = ws.getUserData().conn;
+          if (conn) o.router.drained(conn);
+        },
+        close: (ws) => {
+          const conn = ws.getUserData().conn as UwsConnection | undefined;
+          if (!conn) return;
+          conn.closed = true;
+          this.sockets.delete(conn);
+          this.counters.connections--;
+          o.router.disconnected(conn);
+        },
+      })
+      .post('/auth/guest', (res) => {
+        if (o.config.auth.guestEnabled) handleGuestLogin(res, o.tokens);
+        else res.writeStatus('404 Not Found').end('guest login is disabled');
+      })
+      .get('/healthz', (res) => {
+        res.end('ok');
+      })
+      .get('/*', (res, req) => {
+        const file = statics.get(req.getUrl());
+        if (file) res.writeHeader('content-type', file.type).end(file.body);
+        else res.writeStatus('404 Not Found').end('not found');
+      })
+      .any('/*', (res) => {
+        res.writeStatus('405 Method Not Allowed').end('method not allowed');
+      });
+  }
+
+  listen(): Promise<number> {
+    const { host, port } = this.o.config.gateway;
+    return new Promise((resolve, reject) => {
+      this.app.listen(host, port, (socket) => {
+        if (!socket) return reject(new Error(`gateway cannot listen on ${host}:${port}`));
+        this.listenSocket = socket;
+        resolve(us_socket_local_port(socket as never));
+      });
+    });
+  }
+
+  /** Stops accepting, then asks every client to reconnect elsewhere (1012 service restart). */
+  stop(): void {
+    if (this.listenSocket) us_listen_socket_close(this.listenSocket);
+    this.listenSocket = undefined;
+    this.o.router.closeAll(CloseCode.ServiceRestart, 'gateway restarting: reconnect');
+  }
+
+  private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
+    const key = req.getHeader('sec-websocket-key');
+    const protocol = req.getHeader('sec-websocket-protocol');
+    const extensions = req.getHeader('sec-websocket-extensions');
+    const { token, version } = tokenFrom(req);
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    const refuse = (status: string, message: string) => {
+      this.counters.rejectedUpgrades++;
+      if (!aborted) res.cork(() => res.writeStatus(status).end(message));
+    };
+    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return refuse(
+        '426 Upgrade Required',
+        `protocol version ${version} unsupported; use ${PROTOCOL_VERSION}`,
+      );
+    }
+    if (this.counters.connections >= this.o.config.gateway.maxConnections) {
+      return refuse('503 Service Unavailable', 'gateway full: try another');
+    }
+    this.o.tokens.verify(token).then(
+      (session) => {
+        if (aborted) return;
+        res.cork(() => res.upgrade<SocketData>({ session }, key, protocol, extensions, context));
+      },
+      (err: unknown) =>
+        refuse('401 Unauthorized', err instanceof InvalidToken ? err.message : 'unauthorized'),
+    );
+  }
+
+  private open(ws: WebSocket<SocketData>): void {
+    const data = ws.getUserData();
+    const conn = new UwsConnection(data.session.playerId, ws);
+    data.conn = conn;
+    data.limiter = new RateLimiter(this.o.config.gateway.ratePerS, this.o.config.gateway.rateBurst);
+    this.sockets.add(conn);
+    this.counters.connections++;
+    this.o.tokens.issue(data.session).then(
+      ({ token }) => {
+        if (conn.closed) return;
+        conn.send(
+          encodeServerMessage({
+            type: 'welcome',
+            protocolVersion: PROTOCOL_VERSION,
+            playerId: conn.playerId,
+            gatewayId: this.o.gatewayId,
+            resumeToken: token,
+          }),
+        );
+        this.o.router.connected(conn);
+      },
+      (err: unknown) => {
+        this.o.log.error({ err }, 'could not issue resume token');
+        conn.close(CloseCode.ServiceRestart, 'try again');
+      },
+    );
+  }
+
+  private message(ws: WebSocket<SocketData>, message: ArrayBuffer): void {
+    const data = ws.getUserData();
+    const conn = data.conn as UwsConnection | undefined;
+    if (!conn || conn.closed) return;
+    this.counters.framesIn++;
+    const verdict = data.limiter!.take();
+    if (verdict === 'flood') {
+      this.o.log.warn({ playerId: conn.playerId }, 'client flooding: disconnected');
+      conn.close(CloseCode.Flood, 'too many messages');
+      return;
+    }
+    if (verdict === 'limited') {
+      this.counters.rateLimited++;
+      const now = Date.now();
+      if (!data.lastRateError || now - data.lastRateError > 1000) {
+        data.lastRateError = now;
+        conn.send(
+          encodeServerMessage({
+            type: 'error',
+            code: ErrorCode.RateLimited,
+            message: 'slow down: message dropped',
+          }),
+        );
+      }
+      return;
+    }
+    // The ArrayBuffer is valid only during this call: the router forwards (re-encodes) at once.
+    const parsed = parseClientMessage(new Uint8Array(message));
+    if (!parsed.ok) {
+      this.counters.badFrames++;
+      conn.send(encodeServerMessage({ type: 'error', code: parsed.code, message: parsed.message }));
+      return;
+    }
+    this.o.router.message(conn, parsed.msg);
+  }
+}

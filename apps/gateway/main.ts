@@ -1,0 +1,51 @@
+/** Gateway process: `tsx apps/gateway/main.ts`, configured by environment variables. */
+import { Redis } from 'ioredis';
+import { instanceId } from '../../shared/config/instance-id.js';
+import { loadConfig } from '../../shared/config/index.js';
+import { createLogger } from '../../shared/log/logger.js';
+import { RoomServerRegistry } from '../../shared/placement/registry.js';
+import { RoomPlacement } from '../../shared/placement/room-placement.js';
+import { realtimeKeys } from '../../shared/redis/keys.js';
+import { TokenService } from './auth/tokens.js';
+import { GatewayServer } from './gateway-server.js';
+import { PlayerRouter } from './player-router.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const gatewayId = instanceId(config.gateway.id, 'gw');
+  const log = createLogger('gateway', gatewayId, config.log.level);
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => log.error({ err }, 'redis error'));
+  const keys = realtimeKeys(config.redis.keyPrefix);
+  const registry = new RoomServerRegistry(redis, keys, config.registry.ttlMs);
+  const router = new PlayerRouter({
+    gatewayId,
+    redis,
+    keys,
+    placement: new RoomPlacement(redis, keys, registry),
+    downServerMs: config.registry.ttlMs + 1_000,
+    slowClientBytes: config.gateway.slowClientBytes,
+    linkMaxBufferedBytes: config.roomServer.linkMaxBufferedBytes,
+    log,
+  });
+  const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlS);
+  const server = new GatewayServer({ gatewayId, config, tokens, router, log });
+  const port = await server.listen();
+  log.info({ event: 'ready', port, gatewayId }, `gateway ready on http://${config.gateway.host}:${port}`);
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'stopping: asking clients to reconnect elsewhere');
+    server.stop();
+    setTimeout(() => {
+      redis.disconnect();
+      process.exit(0);
+    }, 200).unref();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,268 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../shared/log/logger.js';
+import type { RoomPlacement } from '../../shared/placement/room-placement.js';
+import type { RoomServerInfo } from '../../shared/placement/registry.js';
+import {
+  CloseCode,
+  encodeServerMessage,
+  ErrorCode,
+  ServerType,
+  type ClientMessage,
+  type JoinOptions,
+  type RoomToGateway,
+} from '../../shared/protocol/index.js';
+import type { RealtimeKeys } from '../../shared/redis/keys.js';
+import type { ClientConnection } from './client-connection.js';
+import { RoomLinkPool } from './room-link-pool.js';
+
+/** Unseat reasons after which the player's seat lives on elsewhere: follow it there. */
+const FOLLOW_REASONS = new Set(['moved', 'server_stopping', 'no_room', 'room_error']);
+const MAX_ROUTE_ATTEMPTS = 12;
+
+interface RoomRoute {
+  roomId: string;
+  options: JoinOptions;
+  server?: RoomServerInfo;
+  seated: boolean;
+}
+
+interface Player {
+  conn: ClientConnection;
+  room?: RoomRoute;
+  /** State updates were skipped for this slow client; it gets a snapshot once it drains. */
+  needsResync: boolean;
+}
+
+export interface PlayerRouterOptions {
+  gatewayId: string;
+  redis: Redis;
+  keys: RealtimeKeys;
+  placement: RoomPlacement;
+  /** How long a room server that refused a connection is left out of placement. */
+  downServerMs: number;
+  slowClientBytes: number;
+  linkMaxBufferedBytes: number;
+  log: Logger;
+}
+
+function isStateFrame(frame: Uint8Array): boolean {
+  // Frames are msgpack arrays: a fixarray header (0x90-0x9f) then the type tag.
+  return frame[0] !== undefined && (frame[0] & 0xf0) === 0x90 && frame[1] === ServerType.State;
+}
+
+/**
+ * The gateway's routing: which room each connected player is in, which room server owns it
+ * (rendezvous placement via Redis), and following a seat when its room moves (server death,
+ * shutdown) or when a player comes back after a disconnect. Holds no game state.
+ */
+export class PlayerRouter {
+  private readonly players = new Map<string, Player>();
+  private readonly downUntil = new Map<string, number>();
+  private readonly links: RoomLinkPool;
+  skippedStateFrames = 0;
+
+  constructor(private readonly o: PlayerRouterOptions) {
+    this.links = new RoomLinkPool(
+      o.gatewayId,
+      o.linkMaxBufferedBytes,
+      2_000,
+      {
+        onMessage: (serverId, msg) => this.onRoomMessage(serverId, msg),
+        onLinkLost: (serverId, connected) => this.onLinkLost(serverId, connected),
+      },
+      o.log,
+    );
+  }
+
+  get playerCount(): number {
+    return this.players.size;
+  }
+
+  /** A player connected here: greet, and put them back in their room if they hold a seat. */
+  connected(conn: ClientConnection): void {
+    const previous = this.players.get(conn.playerId);
+    const player: Player = { conn, needsResync: false };
+    this.players.set(conn.playerId, player);
+    if (previous) previous.conn.close(CloseCode.Superseded, 'connected again elsewhere');
+    this.o.redis.get(this.o.keys.playerSeat(conn.playerId)).then(
+      (roomId) => {
+        if (roomId && this.current(player) && !player.room) this.join(player, roomId, { bots: 0 });
+      },
+      (err: unknown) => this.o.log.error({ err, playerId: conn.playerId }, 'seat lookup failed'),
+    );
+  }
+
+  disconnected(conn: ClientConnection): void {
+    const player = this.players.get(conn.playerId);
+    if (!player || player.conn !== conn) return;
+    this.players.delete(conn.playerId);
+    const route = player.room;
+    if (route?.server) {
+      this.links.sendIfOpen(route.server.id, {
+        type: 'disconnected',
+        roomId: route.roomId,
+        playerId: conn.playerId,
+      });
+    }
+  }
+
+  message(conn: ClientConnection, msg: ClientMessage): void {
+    const player = this.players.get(conn.playerId);
+    if (!player || player.conn !== conn) return;
+    switch (msg.type) {
+      case 'ping':
+        conn.send(encodeServerMessage({ type: 'pong', clientTime: msg.clientTime, serverTime: Date.now() }));
+        return;
+      case 'join':
+        if (player.room && player.room.roomId !== msg.roomId) {
+          return this.error(
+            player,
+            ErrorCode.AlreadyInRoom,
+            `already in room ${player.room.roomId}; leave it first`,
+          );
+        }
+        return this.join(player, msg.roomId, msg.options);
+      case 'leave': {
+        const route = player.room;
+        if (!route?.server) return this.error(player, ErrorCode.NotInRoom, 'not in a room');
+        player.room = undefined;
+        this.links.send(route.server, { type: 'leave', roomId: route.roomId, playerId: conn.playerId });
+        return;
+      }
+      case 'input': {
+        const route = player.room;
+        if (!route?.server || !route.seated)
+          return this.error(player, ErrorCode.NotInRoom, 'join a room first');
+        this.links.send(route.server, {
+          type: 'input',
+          roomId: route.roomId,
+          playerId: conn.playerId,
+          seq: msg.seq,
+          input: msg.input,
+        });
+        return;
+      }
+    }
+  }
+
+  /** The client's send buffer drained: if it missed state updates, ask for a snapshot. */
+  drained(conn: ClientConnection): void {
+    const player = this.players.get(conn.playerId);
+    if (!player?.needsResync || conn.bufferedAmount() > this.o.slowClientBytes / 2) return;
+    player.needsResync = false;
+    const route = player.room;
+    if (route?.server)
+      this.links.send(route.server, { type: 'resync', roomId: route.roomId, playerId: conn.playerId });
+  }
+
+  /** Tells every client to reconnect elsewhere (gateway shutdown). */
+  closeAll(code: number, reason: string): void {
+    for (const player of [...this.players.values()]) player.conn.close(code, reason);
+    this.links.closeAll();
+  }
+
+  private join(player: Player, roomId: string, options: JoinOptions): void {
+    player.room = { roomId, options, seated: false };
+    void this.route(player, player.room, 0);
+  }
+
+  private current(player: Player): boolean {
+    return this.players.get(player.conn.playerId) === player;
+  }
+
+  private async route(player: Player, route: RoomRoute, attempt: number): Promise<void> {
+    let server: RoomServerInfo | undefined;
+    try {
+      server = await this.o.placement.ownerOf(route.roomId, this.downServers());
+    } catch (err) {
+      this.o.log.error({ err, roomId: route.roomId }, 'placement lookup failed');
+    }
+    if (!this.current(player) || player.room !== route) return; // the player moved on meanwhile
+    if (!server || this.downServers().has(server.id)) return this.retry(player, route, attempt);
+    route.server = server;
+    route.seated = false;
+    const sent = this.links.send(server, {
+      type: 'join',
+      roomId: route.roomId,
+      playerId: player.conn.playerId,
+      options: route.options,
+    });
+    if (!sent) this.retry(player, route, attempt);
+  }
+
+  private retry(player: Player, route: RoomRoute, attempt: number): void {
+    if (attempt + 1 >= MAX_ROUTE_ATTEMPTS) {
+      player.room = undefined;
+      this.error(
+        player,
+        ErrorCode.RoomUnavailable,
+        `no room server could take room ${route.roomId}; try again`,
+      );
+      return;
+    }
+    const delay = Math.min(2_000, 50 * 2 ** attempt);
+    setTimeout(() => {
+      if (this.current(player) && player.room === route) void this.route(player, route, attempt + 1);
+    }, delay);
+  }
+
+  private onRoomMessage(serverId: string, msg: RoomToGateway): void {
+    if (msg.type === 'deliver') return this.deliver(serverId, msg.playerIds, msg.frame);
+    const player = this.players.get(msg.playerId);
+    const route = player?.room;
+    if (!player || !route || route.roomId !== msg.roomId || route.server?.id !== serverId) return;
+    switch (msg.type) {
+      case 'seated':
+        route.seated = true;
+        return;
+      case 'rejected':
+        if (msg.code === ErrorCode.RoomUnavailable) return this.retry(player, route, 1);
+        player.room = undefined;
+        return this.error(player, msg.code, msg.message);
+      case 'unseated':
+        if (msg.reason === 'superseded') {
+          player.room = undefined;
+          player.conn.close(CloseCode.Superseded, 'connected again elsewhere');
+        } else if (FOLLOW_REASONS.has(msg.reason)) {
+          void this.route(player, route, 0);
+        } else {
+          player.room = undefined;
+        }
+    }
+  }
+
+  private deliver(serverId: string, playerIds: string[], frame: Uint8Array): void {
+    const isState = isStateFrame(frame);
+    for (const playerId of playerIds) {
+      const player = this.players.get(playerId);
+      if (!player || (player.room && player.room.server?.id !== serverId)) continue;
+      if (isState && (player.needsResync || player.conn.bufferedAmount() > this.o.slowClientBytes)) {
+        player.needsResync = true;
+        this.skippedStateFrames++;
+        continue;
+      }
+      player.conn.send(frame);
+    }
+  }
+
+  private onLinkLost(serverId: string, everConnected: boolean): void {
+    if (!everConnected) this.downUntil.set(serverId, Date.now() + this.o.downServerMs);
+    for (const player of this.players.values()) {
+      const route = player.room;
+      if (route?.server?.id === serverId) {
+        route.seated = false;
+        void this.route(player, route, 0);
+      }
+    }
+  }
+
+  private downServers(): Set<string> {
+    const now = Date.now();
+    for (const [id, until] of this.downUntil) if (until < now) this.downUntil.delete(id);
+    return new Set(this.downUntil.keys());
+  }
+
+  private error(player: Player, code: string, message: string): void {
+    player.conn.send(encodeServerMessage({ type: 'error', code, message }));
+  }
+}

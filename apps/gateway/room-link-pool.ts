@@ -1,0 +1,114 @@
+import { connect } from 'node:net';
+import { FramedSocket } from '../../shared/link/framed-socket.js';
+import type { Logger } from '../../shared/log/logger.js';
+import type { RoomServerInfo } from '../../shared/placement/registry.js';
+import {
+  encodeGatewayToRoom,
+  parseRoomToGateway,
+  type GatewayToRoom,
+  type RoomToGateway,
+} from '../../shared/protocol/index.js';
+
+/** Largest frame a room server may send (a snapshot of a big room). */
+const MAX_LINK_FRAME_BYTES = 4 * 1024 * 1024;
+/** Frames held while a link is still connecting. */
+const MAX_PENDING_FRAMES = 10_000;
+
+export interface RoomLinkHandler {
+  onMessage(serverId: string, msg: RoomToGateway): void;
+  /** The link is gone (closed, or never connected); `connected` says whether it ever was. */
+  onLinkLost(serverId: string, connected: boolean): void;
+}
+
+interface Link {
+  server: RoomServerInfo;
+  socket: FramedSocket;
+  connected: boolean;
+  pending: Uint8Array[];
+}
+
+/**
+ * One multiplexed TCP link per room server, opened on first use and reopened on the next
+ * use after it drops. Sends are bounded: while connecting, frames wait in a capped queue;
+ * once connected, a room server that stops reading makes send() return false.
+ */
+export class RoomLinkPool {
+  private readonly links = new Map<string, Link>();
+  droppedFrames = 0;
+
+  constructor(
+    private readonly gatewayId: string,
+    private readonly maxBufferedBytes: number,
+    private readonly connectTimeoutMs: number,
+    private readonly handler: RoomLinkHandler,
+    private readonly log: Logger,
+  ) {}
+
+  send(server: RoomServerInfo, msg: GatewayToRoom): boolean {
+    const link = this.linkTo(server);
+    const frame = encodeGatewayToRoom(msg);
+    if (!link.connected) {
+      if (link.pending.length >= MAX_PENDING_FRAMES) return this.drop();
+      link.pending.push(frame);
+      return true;
+    }
+    return link.socket.send(frame) || this.drop();
+  }
+
+  /** Sends only over an already-open link (e.g. "disconnected" notices). */
+  sendIfOpen(serverId: string, msg: GatewayToRoom): void {
+    const link = this.links.get(serverId);
+    if (link?.connected) link.socket.send(encodeGatewayToRoom(msg));
+  }
+
+  closeAll(): void {
+    for (const link of this.links.values()) link.socket.close('gateway stopping');
+  }
+
+  private drop(): false {
+    this.droppedFrames++;
+    return false;
+  }
+
+  private linkTo(server: RoomServerInfo): Link {
+    const existing = this.links.get(server.id);
+    if (existing && existing.server.address === server.address) return existing;
+    existing?.socket.close('room server moved');
+
+    const [host, port] = splitAddress(server.address);
+    const socket = connect({ host, port });
+    socket.setTimeout(this.connectTimeoutMs, () => socket.destroy(new Error('connect timeout')));
+    const link: Link = {
+      server,
+      connected: false,
+      pending: [],
+      socket: new FramedSocket(socket, {
+        maxFrameBytes: MAX_LINK_FRAME_BYTES,
+        maxBufferedBytes: this.maxBufferedBytes,
+        onFrame: (frame) => {
+          const msg = parseRoomToGateway(frame);
+          if (msg) this.handler.onMessage(server.id, msg);
+          else this.log.warn({ serverId: server.id }, 'malformed frame from room server: ignored');
+        },
+        onClose: (reason) => {
+          if (this.links.get(server.id) === link) this.links.delete(server.id);
+          this.log.info({ serverId: server.id, reason, connected: link.connected }, 'room link lost');
+          this.handler.onLinkLost(server.id, link.connected);
+        },
+      }),
+    };
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      link.connected = true;
+      link.socket.send(encodeGatewayToRoom({ type: 'hello', gatewayId: this.gatewayId }));
+      for (const frame of link.pending.splice(0)) link.socket.send(frame);
+    });
+    this.links.set(server.id, link);
+    return link;
+  }
+}
+
+function splitAddress(address: string): [string, number] {
+  const i = address.lastIndexOf(':');
+  return [address.slice(0, i).replace(/^\[|\]$/g, ''), Number(address.slice(i + 1))];
+}

@@ -1,0 +1,19 @@
+import type { Entities, Entity } from '../../shared/protocol/index.js';
+
+function sameEntity(a: Entity, b: Entity): boolean {
+  for (const key in b) if (a[key] !== b[key]) return false;
+  for (const key in a) if (!(key in b)) return false;
+  return true;
+}
+
+/** What changed between two views: entities new or different, and ids gone. */
+export function diffEntities(prev: Entities, next: Entities): { changed: Entities; removed: string[] } {
+  const changed: Entities = {};
+  for (const id in next) {
+    const before = prev[id];
+    if (!before || !sameEntity(before, next[id]!)) changed[id] = next[id]!;
+  }
+  const removed: string[] = [];
+  for (const id in prev) if (!(id in next)) removed.push(id);
+  return { changed, removed };
+}

@@ -1,0 +1,37 @@
+/** Room server process: `tsx apps/room-server/main.ts`, configured by environment variables. */
+import { Redis } from 'ioredis';
+import { instanceId } from '../../shared/config/instance-id.js';
+import { ConfigError, loadConfig } from '../../shared/config/index.js';
+import { createLogger } from '../../shared/log/logger.js';
+import { games } from './games/index.js';
+import { RoomServer } from './room-server.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const id = instanceId(config.roomServer.id, 'rs');
+  const log = createLogger('room-server', id, config.log.level);
+  const game = games[config.roomServer.game];
+  if (!game)
+    throw new ConfigError([
+      `ROOM_GAME "${config.roomServer.game}" is not one of ${Object.keys(games).join(', ')}`,
+    ]);
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => log.error({ err }, 'redis error'));
+  const server = new RoomServer({ id, config, game, redis, log });
+  const { address, port } = await server.start();
+  log.info({ event: 'ready', address, port, game: game.name }, 'room server ready');
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'stopping: checkpointing rooms');
+    await server.stop();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,244 @@
+import type { Redis } from 'ioredis';
+import type { ArenaConfig } from '../../shared/config/index.js';
+import type { Logger } from '../../shared/log/logger.js';
+import { RoomServerRegistry } from '../../shared/placement/registry.js';
+import {
+  ErrorCode,
+  type GatewayToRoom,
+  type JoinOptions,
+  type MatchResult,
+} from '../../shared/protocol/index.js';
+import { realtimeKeys } from '../../shared/redis/keys.js';
+import type { AnyGame } from './game-api.js';
+import { GatewayLinkServer } from './gateway-link-server.js';
+import { Room, type RoomEvents, type RoomSettings } from './room.js';
+import { RoomStore } from './room-store.js';
+import { TickLoop } from './tick-loop.js';
+
+export interface RoomServerOptions {
+  id: string;
+  config: ArenaConfig;
+  game: AnyGame;
+  redis: Redis;
+  log: Logger;
+  /** Called once per finished match (match logs hook in here). */
+  onMatchEnded?: (result: MatchResult) => void;
+}
+
+type Opened = { ok: true; room: Room } | { ok: false; code: string; message: string };
+
+/**
+ * Runs rooms for gateways: registers itself in Redis with a heartbeat, accepts gateway
+ * links, opens rooms it owns (restoring a checkpoint if the room ran elsewhere before),
+ * ticks them, checkpoints them, and gives up any room whose ownership moved away.
+ */
+export class RoomServer {
+  private readonly rooms = new Map<string, Room>();
+  private readonly opening = new Map<string, Promise<Opened>>();
+  private readonly links: GatewayLinkServer;
+  private readonly store: RoomStore;
+  private readonly registry: RoomServerRegistry;
+  private readonly tickLoop: TickLoop;
+  private readonly settings: RoomSettings;
+  private readonly events: RoomEvents;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private address = '';
+  private stopping = false;
+
+  constructor(private readonly o: RoomServerOptions) {
+    const rs = o.config.roomServer;
+    const keys = realtimeKeys(o.config.redis.keyPrefix);
+    this.settings = {
+      tickHz: rs.tickHz,
+      graceMs: rs.resumeGraceMs,
+      maxQueuedInputs: rs.maxQueuedInputs,
+      idleCloseMs: rs.idleCloseMs,
+    };
+    this.store = new RoomStore(o.redis, keys, o.id, Math.max(3_600_000, rs.resumeGraceMs * 4));
+    this.registry = new RoomServerRegistry(o.redis, keys, o.config.registry.ttlMs);
+    this.links = new GatewayLinkServer(
+      rs.linkMaxBufferedBytes,
+      {
+        onMessage: (gatewayId, msg) => this.onLinkMessage(gatewayId, msg),
+        onGatewayGone: (gatewayId) => {
+          for (const room of this.rooms.values()) room.disconnectGateway(gatewayId, Date.now());
+        },
+      },
+      o.log,
+    );
+    this.tickLoop = new TickLoop(rs.tickHz, (now) => this.tick(now));
+    this.events = {
+      send: (gatewayId, msg) => this.links.send(gatewayId, msg),
+      seatChanged: (playerId, roomId) => this.background(this.store.setSeat(playerId, roomId), 'seat update'),
+      ended: (room, result) => this.onRoomEnded(room, result),
+    };
+  }
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  async start(): Promise<{ id: string; address: string; port: number }> {
+    const rs = this.o.config.roomServer;
+    const port = await this.links.listen(rs.host, rs.port);
+    this.address = `${rs.advertiseHost || rs.host}:${port}`;
+    await this.registry.heartbeat({ id: this.o.id, address: this.address });
+    this.heartbeat = setInterval(
+      () => this.background(this.registry.heartbeat({ id: this.o.id, address: this.address }), 'heartbeat'),
+      this.o.config.registry.heartbeatMs,
+    );
+    this.tickLoop.start();
+    return { id: this.o.id, address: this.address, port };
+  }
+
+  /**
+   * Graceful stop: leave the registry first (gateways stop choosing this server), write a
+   * fresh checkpoint of every room, then drop the links; gateways resume the players on the
+   * rooms' new owners, which restore from those checkpoints.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.heartbeat);
+    this.tickLoop.stop();
+    await this.registry.deregister(this.o.id).catch(() => {});
+    await Promise.allSettled(
+      [...this.rooms.values()].map((room) => this.store.saveCheckpoint(room.checkpoint())),
+    );
+    for (const room of this.rooms.values()) room.abandon('server_stopping');
+    this.rooms.clear();
+    await this.links.close();
+  }
+
+  private tick(now: number): void {
+    const every = this.o.config.roomServer.checkpointEveryTicks;
+    for (const room of this.rooms.values()) {
+      try {
+        room.step(now);
+      } catch (err) {
+        this.o.log.error({ err, roomId: room.id }, 'room tick failed: closing the room');
+        room.abandon('room_error');
+        this.rooms.delete(room.id);
+        continue;
+      }
+      if (!room.ended && room.tick % every === 0) this.checkpoint(room);
+    }
+  }
+
+  private checkpoint(room: Room): void {
+    this.store.saveCheckpoint(room.checkpoint()).then(
+      (saved) => {
+        if (saved || room.ended) return;
+        // Another server owns the room now: stop here, players follow the new owner.
+        this.o.log.warn({ roomId: room.id }, 'room ownership moved: handing players over');
+        room.abandon('moved');
+        if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+      },
+      (err: unknown) => this.o.log.error({ err, roomId: room.id }, 'checkpoint failed'),
+    );
+  }
+
+  private onLinkMessage(gatewayId: string, msg: GatewayToRoom): void {
+    if (msg.type === 'join') {
+      this.background(this.join(gatewayId, msg.roomId, msg.playerId, msg.options), 'join');
+      return;
+    }
+    if (msg.type === 'hello') return;
+    const room = this.rooms.get(msg.roomId);
+    if (!room) {
+      if (msg.type !== 'disconnected') {
+        this.links.send(gatewayId, {
+          type: 'unseated',
+          roomId: msg.roomId,
+          playerId: msg.playerId,
+          reason: 'no_room',
+        });
+      }
+      return;
+    }
+    const now = Date.now();
+    switch (msg.type) {
+      case 'input':
+        return room.input(msg.playerId, gatewayId, msg.seq, msg.input);
+      case 'leave':
+        return room.leave(msg.playerId, gatewayId);
+      case 'disconnected':
+        return room.disconnect(msg.playerId, gatewayId, now);
+      case 'resync':
+        return room.resync(msg.playerId, gatewayId);
+    }
+  }
+
+  private async join(
+    gatewayId: string,
+    roomId: string,
+    playerId: string,
+    options: JoinOptions,
+  ): Promise<void> {
+    const opened = this.rooms.get(roomId) ?? (this.stopping ? undefined : await this.open(roomId, options));
+    const reject = (code: string, message: string) =>
+      this.links.send(gatewayId, { type: 'rejected', roomId, playerId, code, message });
+    if (!opened) return reject(ErrorCode.RoomUnavailable, 'room server is stopping');
+    if (!(opened instanceof Room)) return reject(opened.code, opened.message);
+    const outcome = opened.join(playerId, gatewayId, Date.now());
+    if (!outcome.ok) reject(outcome.code, outcome.message);
+    else this.o.log.info({ roomId, playerId, gatewayId, resumed: outcome.resumed }, 'player seated');
+  }
+
+  /** Opens a room once even if several joins for it arrive together. */
+  private async open(
+    roomId: string,
+    options: JoinOptions,
+  ): Promise<Room | { code: string; message: string }> {
+    let pending = this.opening.get(roomId);
+    if (!pending) {
+      pending = this.openOnce(roomId, options).finally(() => this.opening.delete(roomId));
+      this.opening.set(roomId, pending);
+    }
+    const opened = await pending;
+    return opened.ok ? opened.room : opened;
+  }
+
+  private async openOnce(roomId: string, options: JoinOptions): Promise<Opened> {
+    if (this.rooms.size >= this.o.config.roomServer.maxRooms) {
+      return { ok: false, code: ErrorCode.RoomUnavailable, message: 'room server is at capacity' };
+    }
+    if (!(await this.store.ownedByMe(roomId))) {
+      return {
+        ok: false,
+        code: ErrorCode.RoomUnavailable,
+        message: `room ${roomId} is placed on another server`,
+      };
+    }
+    const checkpoint = await this.store.loadCheckpoint(roomId);
+    const now = Date.now();
+    let room: Room;
+    if (checkpoint) {
+      if (checkpoint.game !== this.o.game.name) {
+        return {
+          ok: false,
+          code: ErrorCode.RoomUnavailable,
+          message: `room ${roomId} runs ${checkpoint.game}`,
+        };
+      }
+      room = Room.restore(checkpoint, this.o.game, this.settings, this.events, now);
+      this.o.log.info({ roomId, tick: checkpoint.tick }, 'room restored from checkpoint');
+    } else {
+      room = Room.create(roomId, this.o.game, this.settings, this.events, options.bots, now);
+      this.o.log.info({ roomId, bots: options.bots }, 'room created');
+    }
+    this.rooms.set(roomId, room);
+    return { ok: true, room };
+  }
+
+  private onRoomEnded(room: Room, result: MatchResult | null): void {
+    if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    this.background(this.store.release(room.id), 'room release');
+    this.o.log.info({ roomId: room.id, result }, result ? 'match ended' : 'room closed (idle)');
+    if (result) this.o.onMatchEnded?.(result);
+  }
+
+  private background(p: Promise<unknown>, what: string): void {
+    p.catch((err: unknown) => this.o.log.error({ err }, `${what} failed`));
+  }
+}

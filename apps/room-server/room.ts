@@ -1,0 +1,412 @@
+import {
+  encodeServerMessage,
+  ErrorCode,
+  type Entities,
+  type MatchResult,
+  type RoomToGateway,
+} from '../../shared/protocol/index.js';
+import { diffEntities } from './entity-diff.js';
+import type { AnyGame, GameContext } from './game-api.js';
+import { SeededRandom } from './seeded-random.js';
+
+export interface RoomSettings {
+  tickHz: number;
+  /** How long a disconnected player's seat is held. */
+  graceMs: number;
+  /** Inputs queued per player between ticks; older ones are dropped beyond this. */
+  maxQueuedInputs: number;
+  /** A room with no human player for this long closes without a result. */
+  idleCloseMs: number;
+}
+
+/** What a room asks of the server around it. */
+export interface RoomEvents {
+  send(gatewayId: string, msg: RoomToGateway): void;
+  /** A player got (roomId) or lost (null) their seat here. */
+  seatChanged(playerId: string, roomId: string | null): void;
+  /** The room is over: with a result when the match finished, null when abandoned. */
+  ended(room: Room, result: MatchResult | null): void;
+}
+
+interface Seat {
+  playerId: string;
+  bot: boolean;
+  gatewayId: string | null;
+  connected: boolean;
+  disconnectedAtMs: number;
+  lastSeq: number;
+  ackedSeq: number;
+  inputs: unknown[];
+  needsSnapshot: boolean;
+  snapshotsSent: number;
+  badInputs: number;
+}
+
+export interface RoomCheckpoint {
+  v: 1;
+  roomId: string;
+  game: string;
+  tick: number;
+  rng: number;
+  state: unknown;
+  seats: { playerId: string; bot: boolean; lastSeq: number }[];
+  startedAtMs: number;
+}
+
+export type JoinOutcome = { ok: true; resumed: boolean } | { ok: false; code: string; message: string };
+
+function seedFrom(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * One authoritative game room: seats, queued inputs applied on the tick, state deltas out,
+ * full snapshots on join, resume and resync. The room server drives tick(); the room never
+ * touches the network or Redis itself (see RoomEvents).
+ */
+export class Room {
+  private readonly seats = new Map<string, Seat>();
+  private readonly rng: SeededRandom;
+  private state: unknown;
+  private lastView: Entities = {};
+  private tickCount: number;
+  private lastHumanAtMs: number;
+  private over = false;
+  readonly startedAtMs: number;
+
+  private constructor(
+    readonly id: string,
+    private readonly game: AnyGame,
+    private readonly settings: RoomSettings,
+    private readonly events: RoomEvents,
+    from: { tick: number; rng: number; state?: unknown; startedAtMs: number },
+    nowMs: number,
+  ) {
+    this.tickCount = from.tick;
+    this.rng = new SeededRandom(from.rng);
+    this.startedAtMs = from.startedAtMs;
+    this.lastHumanAtMs = nowMs;
+    this.state = from.state ?? game.create(this.context());
+  }
+
+  static create(
+    id: string,
+    game: AnyGame,
+    settings: RoomSettings,
+    events: RoomEvents,
+    bots: number,
+    nowMs: number,
+  ): Room {
+    const room = new Room(
+      id,
+      game,
+      settings,
+      events,
+      { tick: 0, rng: seedFrom(id), startedAtMs: nowMs },
+      nowMs,
+    );
+    const botCount = game.botInput ? Math.min(bots, game.maxPlayers - 1) : 0;
+    for (let i = 1; i <= botCount; i++) room.addSeat(`bot-${i}`, null, true);
+    return room;
+  }
+
+  /** Rebuilds a room from its checkpoint; every human seat waits for its player to resume. */
+  static restore(
+    cp: RoomCheckpoint,
+    game: AnyGame,
+    settings: RoomSettings,
+    events: RoomEvents,
+    nowMs: number,
+  ): Room {
+    const room = new Room(cp.roomId, game, settings, events, cp, nowMs);
+    for (const s of cp.seats) {
+      const seat = room.newSeat(s.playerId, null, s.bot);
+      seat.lastSeq = s.lastSeq;
+      seat.ackedSeq = s.lastSeq;
+      seat.connected = s.bot;
+      seat.disconnectedAtMs = nowMs;
+      seat.snapshotsSent = 1; // these players had a snapshot before the move
+      room.seats.set(s.playerId, seat);
+    }
+    return room;
+  }
+
+  get tick(): number {
+    return this.tickCount;
+  }
+
+  get ended(): boolean {
+    return this.over;
+  }
+
+  get humanCount(): number {
+    let n = 0;
+    for (const s of this.seats.values()) if (!s.bot) n++;
+    return n;
+  }
+
+  hasSeat(playerId: string): boolean {
+    return this.seats.has(playerId);
+  }
+
+  checkpoint(): RoomCheckpoint {
+    return {
+      v: 1,
+      roomId: this.id,
+      game: this.game.name,
+      tick: this.tickCount,
+      rng: this.rng.state,
+      state: this.state,
+      seats: [...this.seats.values()].map((s) => ({ playerId: s.playerId, bot: s.bot, lastSeq: s.lastSeq })),
+      startedAtMs: this.startedAtMs,
+    };
+  }
+
+  join(playerId: string, gatewayId: string, nowMs: number): JoinOutcome {
+    if (this.over) return { ok: false, code: ErrorCode.RoomEnded, message: `room ${this.id} has ended` };
+    const existing = this.seats.get(playerId);
+    if (existing && !existing.bot) {
+      const previousGateway = existing.gatewayId;
+      if (existing.connected && previousGateway && previousGateway !== gatewayId) {
+        this.events.send(previousGateway, {
+          type: 'unseated',
+          roomId: this.id,
+          playerId,
+          reason: 'superseded',
+        });
+      }
+      existing.gatewayId = gatewayId;
+      if (!existing.connected) this.game.onReconnect?.(this.state, playerId, this.context());
+      existing.connected = true;
+      existing.needsSnapshot = true;
+      this.lastHumanAtMs = nowMs;
+      this.events.send(gatewayId, { type: 'seated', roomId: this.id, playerId });
+      return { ok: true, resumed: true };
+    }
+    if (this.seats.size >= this.game.maxPlayers) {
+      return {
+        ok: false,
+        code: ErrorCode.RoomFull,
+        message: `room ${this.id} is full (${this.game.maxPlayers} players)`,
+      };
+    }
+    this.addSeat(playerId, gatewayId, false);
+    this.lastHumanAtMs = nowMs;
+    this.events.send(gatewayId, { type: 'seated', roomId: this.id, playerId });
+    this.events.seatChanged(playerId, this.id);
+    return { ok: true, resumed: false };
+  }
+
+  /** Queues an input for the next tick; only the gateway holding the seat may send for it. */
+  input(playerId: string, gatewayId: string, seq: number, raw: unknown): void {
+    const seat = this.seats.get(playerId);
+    if (!seat || seat.bot || seat.gatewayId !== gatewayId || !seat.connected) return;
+    if (seq <= seat.lastSeq && seq !== 0) return; // stale or replayed
+    seat.inputs.push({ seq, raw });
+    if (seat.inputs.length > this.settings.maxQueuedInputs) seat.inputs.shift();
+  }
+
+  disconnect(playerId: string, gatewayId: string, nowMs: number): void {
+    const seat = this.seats.get(playerId);
+    if (!seat || seat.bot || seat.gatewayId !== gatewayId || !seat.connected) return;
+    seat.connected = false;
+    seat.disconnectedAtMs = nowMs;
+    seat.inputs.length = 0;
+    this.game.onDisconnect?.(this.state, playerId, this.context());
+  }
+
+  /** Every player on a gateway whose link dropped: their seats wait for them to resume. */
+  disconnectGateway(gatewayId: string, nowMs: number): void {
+    for (const seat of this.seats.values()) {
+      if (seat.gatewayId === gatewayId) this.disconnect(seat.playerId, gatewayId, nowMs);
+    }
+  }
+
+  leave(playerId: string, gatewayId: string): void {
+    const seat = this.seats.get(playerId);
+    if (!seat || seat.bot || seat.gatewayId !== gatewayId) return;
+    this.deliver([seat], encodeServerMessage({ type: 'left', roomId: this.id, reason: 'left' }));
+    this.removeSeat(seat, 'left');
+  }
+
+  resync(playerId: string, gatewayId: string): void {
+    const seat = this.seats.get(playerId);
+    if (seat && seat.gatewayId === gatewayId) seat.needsSnapshot = true;
+  }
+
+  /** One fixed step: inputs, bots, simulation, departures, deltas, snapshots, result. */
+  step(nowMs: number): void {
+    if (this.over) return;
+    this.tickCount++;
+    const ctx = this.context();
+    for (const seat of this.seats.values()) {
+      if (seat.bot) {
+        const input = this.game.botInput?.(this.state, seat.playerId, ctx);
+        if (input !== undefined) this.game.onInput(this.state, seat.playerId, input, ctx);
+        continue;
+      }
+      for (const { seq, raw } of seat.inputs.splice(0) as { seq: number; raw: unknown }[]) {
+        const input = this.game.parseInput(raw);
+        seat.lastSeq = Math.max(seat.lastSeq, seq);
+        if (input === undefined) {
+          this.rejectInput(seat, seq);
+          continue;
+        }
+        this.game.onInput(this.state, seat.playerId, input, ctx);
+      }
+    }
+    this.game.onTick(this.state, ctx);
+    this.dropExpiredSeats(nowMs);
+    this.broadcast();
+    const outcome = this.game.result(this.state, ctx);
+    if (outcome) this.end({ roomId: this.id, game: this.game.name, ...outcome });
+    else if (this.humanCount === 0 && nowMs - this.lastHumanAtMs > this.settings.idleCloseMs) this.end(null);
+  }
+
+  /** Closes the room at once (server shutting down, or ownership lost): seats move elsewhere. */
+  abandon(reason: string): void {
+    if (this.over) return;
+    this.over = true;
+    for (const seat of this.seats.values()) {
+      if (!seat.bot && seat.gatewayId) {
+        this.events.send(seat.gatewayId, {
+          type: 'unseated',
+          roomId: this.id,
+          playerId: seat.playerId,
+          reason,
+        });
+      }
+    }
+  }
+
+  private end(result: MatchResult | null): void {
+    if (result)
+      this.deliver(this.connectedHumans(), encodeServerMessage({ type: 'ended', roomId: this.id, result }));
+    for (const seat of [...this.seats.values()]) this.removeSeat(seat, 'ended', false);
+    this.over = true;
+    this.events.ended(this, result);
+  }
+
+  private rejectInput(seat: Seat, seq: number): void {
+    // One error per few bad inputs: enough for a client to notice, not a reflection amplifier.
+    if (seat.badInputs++ % 16 !== 0) return;
+    this.deliver(
+      [seat],
+      encodeServerMessage({
+        type: 'error',
+        code: ErrorCode.BadInput,
+        message: `input ${seq} rejected by ${this.game.name}`,
+      }),
+    );
+  }
+
+  private dropExpiredSeats(nowMs: number): void {
+    for (const seat of [...this.seats.values()]) {
+      if (!seat.bot && !seat.connected && nowMs - seat.disconnectedAtMs > this.settings.graceMs) {
+        this.removeSeat(seat, 'timeout');
+      }
+    }
+    if (this.connectedHumans().length > 0) this.lastHumanAtMs = nowMs;
+  }
+
+  private broadcast(): void {
+    const view = this.game.view(this.state);
+    const { changed, removed } = diffEntities(this.lastView, view);
+    this.lastView = view;
+    const acks: Record<string, number> = {};
+    let ackChanged = false;
+    for (const seat of this.seats.values()) {
+      if (!seat.bot && seat.lastSeq !== seat.ackedSeq) {
+        acks[seat.playerId] = seat.lastSeq;
+        seat.ackedSeq = seat.lastSeq;
+        ackChanged = true;
+      }
+    }
+    const recipients = this.connectedHumans().filter((s) => !s.needsSnapshot);
+    if (recipients.length > 0 && (ackChanged || removed.length > 0 || Object.keys(changed).length > 0)) {
+      this.deliver(
+        recipients,
+        encodeServerMessage({ type: 'state', roomId: this.id, tick: this.tickCount, changed, removed, acks }),
+      );
+    }
+    for (const seat of this.connectedHumans()) {
+      if (!seat.needsSnapshot) continue;
+      seat.needsSnapshot = false;
+      const frame = encodeServerMessage({
+        type: 'joined',
+        roomId: this.id,
+        you: seat.playerId,
+        tick: this.tickCount,
+        tickHz: this.settings.tickHz,
+        entities: view,
+        resumed: seat.snapshotsSent++ > 0,
+      });
+      this.deliver([seat], frame);
+    }
+  }
+
+  /** Sends one encoded frame to these seats, one Deliver per gateway. */
+  private deliver(seats: Seat[], frame: Uint8Array): void {
+    const byGateway = new Map<string, string[]>();
+    for (const seat of seats) {
+      if (!seat.gatewayId || !seat.connected) continue;
+      const list = byGateway.get(seat.gatewayId);
+      if (list) list.push(seat.playerId);
+      else byGateway.set(seat.gatewayId, [seat.playerId]);
+    }
+    for (const [gatewayId, playerIds] of byGateway)
+      this.events.send(gatewayId, { type: 'deliver', playerIds, frame });
+  }
+
+  private connectedHumans(): Seat[] {
+    return [...this.seats.values()].filter((s) => !s.bot && s.connected && s.gatewayId !== null);
+  }
+
+  private newSeat(playerId: string, gatewayId: string | null, bot: boolean): Seat {
+    return {
+      playerId,
+      bot,
+      gatewayId,
+      connected: true,
+      disconnectedAtMs: 0,
+      lastSeq: 0,
+      ackedSeq: 0,
+      inputs: [],
+      needsSnapshot: !bot,
+      snapshotsSent: 0,
+      badInputs: 0,
+    };
+  }
+
+  private addSeat(playerId: string, gatewayId: string | null, bot: boolean): void {
+    this.seats.set(playerId, this.newSeat(playerId, gatewayId, bot));
+    this.game.onJoin(this.state, playerId, this.context());
+  }
+
+  private removeSeat(seat: Seat, reason: string, notifyGame = true): void {
+    this.seats.delete(seat.playerId);
+    if (notifyGame) this.game.onLeave(this.state, seat.playerId, this.context());
+    if (seat.bot) return;
+    if (seat.gatewayId) {
+      this.events.send(seat.gatewayId, {
+        type: 'unseated',
+        roomId: this.id,
+        playerId: seat.playerId,
+        reason,
+      });
+    }
+    this.events.seatChanged(seat.playerId, null);
+  }
+
+  private context(): GameContext {
+    const rng = this.rng;
+    return {
+      roomId: this.id,
+      tick: this.tickCount,
+      tickMs: 1000 / this.settings.tickHz,
+      random: () => rng.next(),
+    };
+  }
+}

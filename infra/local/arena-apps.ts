@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startProcess, type ManagedProcess } from './managed-process.js';
+import { waitHealthy } from './wait-healthy.js';
+
+export type ArenaAppKind = 'gateway' | 'room-server';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const ENTRY: Record<ArenaAppKind, string> = {
+  gateway: join(REPO, 'apps/gateway/main.ts'),
+  'room-server': join(REPO, 'apps/room-server/main.ts'),
+};
+
+export interface RunningApp {
+  readonly name: string;
+  readonly kind: ArenaAppKind;
+  /** The port it listens on (read from its "ready" log line, so port 0 works). */
+  readonly port: number;
+  readonly process: ManagedProcess;
+}
+
+/** The first JSON log line with event "ready", if the app logged one yet. */
+function readyLine(logFile: string): { port: number } | undefined {
+  if (!existsSync(logFile)) return undefined;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"ready"')) continue;
+    try {
+      const parsed = JSON.parse(line) as { event?: string; port?: number };
+      if (parsed.event === 'ready' && typeof parsed.port === 'number') return { port: parsed.port };
+    } catch {
+      // not a JSON line
+    }
+  }
+  return undefined;
+}
+
+/** Starts a gateway or room server (TypeScript via tsx) and waits until it says it is ready. */
+export async function startArenaApp(
+  kind: ArenaAppKind,
+  name: string,
+  env: Record<string, string>,
+  logDir: string,
+): Promise<RunningApp> {
+  const logFile = join(logDir, `${name}.log`);
+  const proc = startProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', ENTRY[kind]],
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    logFile,
+  });
+  let port = 0;
+  await waitHealthy({
+    component: name,
+    process: proc,
+    timeoutMs: 30_000,
+    intervalMs: 50,
+    check: async () => {
+      port = readyLine(logFile)?.port ?? 0;
+      return port > 0;
+    },
+  }).catch(async (err) => {
+    await proc.stop(2_000);
+    throw err;
+  });
+  return { name, kind, port, process: proc };
+}

@@ -1,0 +1,235 @@
+import {
+  CloseCode,
+  encodeClientMessage,
+  ErrorCode,
+  parseServerMessage,
+  PROTOCOL_VERSION,
+  type Entities,
+  type JoinOptions,
+  type MatchResult,
+} from '../protocol/index.js';
+import { Emitter } from './emitter.js';
+
+/** The part of the WHATWG WebSocket the client uses; browsers' and the `ws` package's fit. */
+export interface WebSocketLike {
+  binaryType: string;
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+export type WebSocketFactory = (url: string) => WebSocketLike;
+
+export interface ArenaClientOptions {
+  /** Gateway WebSocket URLs (ws://host:port/ws); reconnects rotate through them. */
+  gateways: string[];
+  /** Session token from the game's login (or POST /auth/guest in development). */
+  token: string;
+  /** How to open a WebSocket; defaults to the global WebSocket (browsers, Node 22+). */
+  webSocket?: WebSocketFactory;
+  /** Reconnect after an unexpected close (default true). */
+  reconnect?: boolean;
+  maxReconnectDelayMs?: number;
+}
+
+export interface ArenaClientEvents extends Record<string, unknown> {
+  welcome: { playerId: string; gatewayId: string };
+  joined: { roomId: string; resumed: boolean; tick: number };
+  state: { tick: number; changed: Entities; removed: string[] };
+  ended: MatchResult;
+  left: { roomId: string; reason: string };
+  error: { code: string; message: string };
+  disconnected: { code: number; reason: string; willReconnect: boolean };
+}
+
+const JOIN_ERRORS = new Set<string>([
+  ErrorCode.RoomFull,
+  ErrorCode.RoomEnded,
+  ErrorCode.RoomUnavailable,
+  ErrorCode.AlreadyInRoom,
+  ErrorCode.BadRequest,
+]);
+
+class Pending<T> {
+  resolve!: (v: T) => void;
+  reject!: (e: Error) => void;
+  readonly promise = new Promise<T>((res, rej) => {
+    this.resolve = res;
+    this.reject = rej;
+  });
+}
+
+/**
+ * Typed client for Arena gateways. Keeps the room's world up to date from snapshots and
+ * deltas (`entities`), numbers inputs, and reconnects on its own: after a dropped network
+ * or a dead gateway it comes back through any gateway, and the gateway puts it back in its
+ * seat with a fresh snapshot.
+ */
+export class ArenaClient extends Emitter<ArenaClientEvents> {
+  playerId = '';
+  gatewayId = '';
+  roomId: string | undefined;
+  tick = 0;
+  /** The room as this player sees it, kept current by the server's updates. */
+  readonly entities = new Map<string, Entities[string]>();
+  /** Highest input sequence number the server has applied. */
+  ackedSeq = 0;
+
+  private ws: WebSocketLike | undefined;
+  private token: string;
+  private seq = 0;
+  private gatewayIndex = 0;
+  private attempts = 0;
+  private closedByUser = false;
+  private connecting: Pending<void> | undefined;
+  private joining: Pending<{ roomId: string; resumed: boolean }> | undefined;
+  private readonly pings = new Map<number, (rtt: number) => void>();
+
+  constructor(private readonly o: ArenaClientOptions) {
+    super();
+    if (o.gateways.length === 0) throw new Error('ArenaClient needs at least one gateway URL');
+    this.token = o.token;
+  }
+
+  get connected(): boolean {
+    return this.ws?.readyState === 1 && this.playerId !== '';
+  }
+
+  /** Connects and waits for the gateway's welcome. */
+  connect(): Promise<void> {
+    this.closedByUser = false;
+    this.connecting ??= new Pending<void>();
+    this.open();
+    return this.connecting.promise;
+  }
+
+  /** Joins (or creates) a room; resolves with its first snapshot applied. */
+  join(roomId: string, options: JoinOptions = { bots: 0 }): Promise<{ roomId: string; resumed: boolean }> {
+    this.joining?.reject(new Error('superseded by another join'));
+    this.joining = new Pending();
+    this.send(encodeClientMessage({ type: 'join', roomId, options }));
+    return this.joining.promise;
+  }
+
+  /** Sends an input for the next tick; returns its sequence number (see ackedSeq). */
+  sendInput(input: unknown): number {
+    this.seq = (this.seq + 1) >>> 0 || 1;
+    this.send(encodeClientMessage({ type: 'input', seq: this.seq, input }));
+    return this.seq;
+  }
+
+  leave(): void {
+    this.send(encodeClientMessage({ type: 'leave' }));
+    this.roomId = undefined;
+    this.entities.clear();
+  }
+
+  /** Round trip to the gateway, in milliseconds. */
+  ping(): Promise<number> {
+    const sent = Date.now() + Math.random();
+    return new Promise((resolve) => {
+      this.pings.set(sent, resolve);
+      this.send(encodeClientMessage({ type: 'ping', clientTime: sent }));
+    });
+  }
+
+  close(): void {
+    this.closedByUser = true;
+    this.ws?.close(CloseCode.Normal, 'client closed');
+  }
+
+  private open(): void {
+    const base = this.o.gateways[this.gatewayIndex % this.o.gateways.length]!;
+    const url = `${base}${base.includes('?') ? '&' : '?'}v=${PROTOCOL_VERSION}&token=${encodeURIComponent(this.token)}`;
+    const factory =
+      this.o.webSocket ??
+      ((u: string) =>
+        new (globalThis as unknown as { WebSocket: new (u: string) => WebSocketLike }).WebSocket(u));
+    const ws = factory(url);
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onmessage = (ev) => this.receive(ev.data);
+    ws.onerror = () => {};
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      const willReconnect =
+        !this.closedByUser &&
+        (this.o.reconnect ?? true) &&
+        ev.code !== CloseCode.Superseded &&
+        ev.code !== CloseCode.Flood;
+      this.emit('disconnected', { code: ev.code, reason: ev.reason, willReconnect });
+      if (!willReconnect) {
+        this.connecting?.reject(new Error(`connection closed (${ev.code} ${ev.reason})`));
+        this.connecting = undefined;
+        return;
+      }
+      this.gatewayIndex++;
+      const delay = Math.min(this.o.maxReconnectDelayMs ?? 2_000, 100 * 2 ** Math.min(this.attempts++, 5));
+      setTimeout(() => {
+        if (!this.closedByUser) this.open();
+      }, delay);
+    };
+  }
+
+  private send(frame: Uint8Array): void {
+    if (this.ws?.readyState === 1) this.ws.send(frame);
+  }
+
+  private receive(data: unknown): void {
+    const bytes =
+      data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : undefined;
+    const msg = bytes && parseServerMessage(bytes);
+    if (!msg) return;
+    switch (msg.type) {
+      case 'welcome':
+        this.playerId = msg.playerId;
+        this.gatewayId = msg.gatewayId;
+        this.token = msg.resumeToken;
+        this.attempts = 0;
+        this.connecting?.resolve();
+        this.connecting = undefined;
+        this.emit('welcome', { playerId: msg.playerId, gatewayId: msg.gatewayId });
+        return;
+      case 'joined':
+        this.roomId = msg.roomId;
+        this.tick = msg.tick;
+        this.entities.clear();
+        for (const [id, e] of Object.entries(msg.entities)) this.entities.set(id, e);
+        this.joining?.resolve({ roomId: msg.roomId, resumed: msg.resumed });
+        this.joining = undefined;
+        this.emit('joined', { roomId: msg.roomId, resumed: msg.resumed, tick: msg.tick });
+        return;
+      case 'state':
+        if (msg.roomId !== this.roomId) return;
+        this.tick = msg.tick;
+        for (const [id, e] of Object.entries(msg.changed)) this.entities.set(id, e);
+        for (const id of msg.removed) this.entities.delete(id);
+        if (msg.acks[this.playerId] !== undefined) this.ackedSeq = msg.acks[this.playerId]!;
+        this.emit('state', { tick: msg.tick, changed: msg.changed, removed: msg.removed });
+        return;
+      case 'ended':
+        this.roomId = undefined;
+        this.emit('ended', msg.result);
+        return;
+      case 'left':
+        this.emit('left', { roomId: msg.roomId, reason: msg.reason });
+        return;
+      case 'error':
+        if (JOIN_ERRORS.has(msg.code)) {
+          this.joining?.reject(new Error(`${msg.code}: ${msg.message}`));
+          this.joining = undefined;
+        }
+        this.emit('error', { code: msg.code, message: msg.message });
+        return;
+      case 'pong': {
+        const resolve = this.pings.get(msg.clientTime);
+        this.pings.delete(msg.clientTime);
+        resolve?.(Date.now() - Math.floor(msg.clientTime));
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,7 @@
+export {
+  ArenaClient,
+  type ArenaClientEvents,
+  type ArenaClientOptions,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from './arena-client.js';

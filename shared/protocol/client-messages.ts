@@ -1,0 +1,84 @@
+import { decodeFrame, encodeFrame } from './codec.js';
+import { ErrorCode } from './errors.js';
+import { asFiniteNumber, asId, asUint, isPlainObject } from './fields.js';
+
+/** Bumped on any incompatible change; clients state theirs when they connect (?v=). */
+export const PROTOCOL_VERSION = 1;
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+
+/** Type tags of frames a client sends to a gateway. */
+export const ClientType = { JoinRoom: 1, Input: 2, LeaveRoom: 3, Ping: 4 } as const;
+
+export const MAX_BOTS_PER_ROOM = 7;
+
+export interface JoinOptions {
+  /** Server-side bots to add when this join creates the room (0..MAX_BOTS_PER_ROOM). */
+  bots: number;
+}
+
+export type ClientMessage =
+  | { type: 'join'; roomId: string; options: JoinOptions }
+  | { type: 'input'; seq: number; input: unknown }
+  | { type: 'leave' }
+  | { type: 'ping'; clientTime: number };
+
+export function encodeClientMessage(msg: ClientMessage): Uint8Array {
+  switch (msg.type) {
+    case 'join':
+      return encodeFrame([ClientType.JoinRoom, msg.roomId, { bots: msg.options.bots }]);
+    case 'input':
+      return encodeFrame([ClientType.Input, msg.seq, msg.input]);
+    case 'leave':
+      return encodeFrame([ClientType.LeaveRoom]);
+    case 'ping':
+      return encodeFrame([ClientType.Ping, msg.clientTime]);
+  }
+}
+
+export type Parsed<T> = { ok: true; msg: T } | { ok: false; code: ErrorCode; message: string };
+
+function bad(code: ErrorCode, message: string): Parsed<never> {
+  return { ok: false, code, message };
+}
+
+function parseJoinOptions(value: unknown): JoinOptions | undefined {
+  if (value === undefined || value === null) return { bots: 0 };
+  if (!isPlainObject(value)) return undefined;
+  const bots = value.bots === undefined ? 0 : asUint(value.bots, MAX_BOTS_PER_ROOM);
+  return bots === undefined ? undefined : { bots };
+}
+
+/**
+ * Parses a client frame. Never throws: anything malformed, of an unknown type or with bad
+ * fields comes back as an error code and a message fit to send to the client.
+ */
+export function parseClientMessage(bytes: Uint8Array): Parsed<ClientMessage> {
+  const decoded = decodeFrame(bytes);
+  if (!decoded.ok) return bad(ErrorCode.BadFrame, decoded.reason);
+  const [type, a, b] = decoded.fields;
+  switch (type) {
+    case ClientType.JoinRoom: {
+      const roomId = asId(a);
+      const options = parseJoinOptions(b);
+      if (!roomId)
+        return bad(ErrorCode.BadRequest, 'join: room id must be 1-64 characters of [A-Za-z0-9_.:-]');
+      if (!options) return bad(ErrorCode.BadRequest, `join: options.bots must be 0..${MAX_BOTS_PER_ROOM}`);
+      return { ok: true, msg: { type: 'join', roomId, options } };
+    }
+    case ClientType.Input: {
+      const seq = asUint(a);
+      if (seq === undefined)
+        return bad(ErrorCode.BadRequest, 'input: seq must be an unsigned 32-bit integer');
+      return { ok: true, msg: { type: 'input', seq, input: b } };
+    }
+    case ClientType.LeaveRoom:
+      return { ok: true, msg: { type: 'leave' } };
+    case ClientType.Ping: {
+      const clientTime = asFiniteNumber(a);
+      if (clientTime === undefined) return bad(ErrorCode.BadRequest, 'ping: time must be a finite number');
+      return { ok: true, msg: { type: 'ping', clientTime } };
+    }
+    default:
+      return bad(ErrorCode.UnknownType, `unknown message type ${String(type)}`);
+  }
+}

@@ -1,0 +1,27 @@
+/** Error codes carried by Error frames (server to client) and link rejections. */
+export const ErrorCode = {
+  BadFrame: 'bad_frame',
+  UnknownType: 'unknown_type',
+  RateLimited: 'rate_limited',
+  BadRequest: 'bad_request',
+  NotInRoom: 'not_in_room',
+  AlreadyInRoom: 'already_in_room',
+  RoomFull: 'room_full',
+  RoomEnded: 'room_ended',
+  RoomUnavailable: 'room_unavailable',
+  BadInput: 'bad_input',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** WebSocket close codes the gateway uses (4000-4999 are application-defined). */
+export const CloseCode = {
+  Normal: 1000,
+  GoingAway: 1001,
+  PolicyViolation: 1008,
+  MessageTooBig: 1009,
+  ServiceRestart: 1012,
+  Superseded: 4002,
+  Flood: 4003,
+  SlowConsumer: 4004,
+} as const;

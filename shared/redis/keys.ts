@@ -1,0 +1,20 @@
+/**
+ * Every Redis key of the real-time core, in one place. `prefix` namespaces a deployment (and
+ * each test run). Room-scoped keys share the hash tag {room:<id>} so that Lua scripts over
+ * them stay on one Redis Cluster slot.
+ */
+export function realtimeKeys(prefix: string) {
+  return {
+    /** Sorted set: room-server id -> last heartbeat (ms, Redis clock). */
+    roomServers: `${prefix}rs:live`,
+    /** Hash: room-server id -> "host:port" of its gateway link. */
+    roomServerAddresses: `${prefix}rs:addr`,
+    /** String: id of the room server that runs the room. */
+    roomOwner: (roomId: string) => `${prefix}{room:${roomId}}:owner`,
+    /** String (msgpack): the room's last checkpoint. */
+    roomCheckpoint: (roomId: string) => `${prefix}{room:${roomId}}:ckpt`,
+    /** String: the room a player holds a seat in. */
+    playerSeat: (playerId: string) => `${prefix}seat:${playerId}`,
+  };
+}
+export type RealtimeKeys = ReturnType<typeof realtimeKeys>;
