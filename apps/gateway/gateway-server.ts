@@ -17,6 +17,7 @@ import {
   ErrorCode,
   parseClientMessage,
   PROTOCOL_VERSION,
+  type ClientMessage,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '../../shared/protocol/index.js';
 import { handleGuestLogin } from './auth/guest-endpoint.js';
@@ -31,7 +32,14 @@ interface SocketData {
   conn?: ClientConnection;
   limiter?: RateLimiter;
   lastRateError?: number;
+  /** Set once the welcome is out and the router knows the player. */
+  ready?: boolean;
+  /** Frames that arrived before that, replayed in order (bounded). */
+  backlog?: ClientMessage[];
 }
+
+/** Frames a client may send before its welcome; more is not a client we want. */
+const MAX_EARLY_FRAMES = 32;
 
 export interface GatewayServerOptions {
   gatewayId: string;
@@ -72,6 +80,11 @@ class UwsConnection implements ClientConnection {
   }
 }
 
+/** Frames over this are cut off by uWS itself; between maxFrameBytes and this, we close with 1009. */
+export function hardFrameCap(maxFrameBytes: number): number {
+  return Math.max(64 * 1024, maxFrameBytes * 4);
+}
+
 function tokenFrom(req: HttpRequest): { token: string; version: number } {
   const params = new URLSearchParams(req.getQuery() ?? '');
   const auth = req.getHeader('authorization');
@@ -101,7 +114,9 @@ export class GatewayServer {
     const statics = loadStaticFiles(gw.staticDir);
     this.app = App()
       .ws<SocketData>('/ws', {
-        maxPayloadLength: gw.maxFrameBytes,
+        // uWS force-closes (1006, no reason) above this hard cap before buffering the frame;
+        // frames between the configured limit and the cap get a clean 1009 from message().
+        maxPayloadLength: hardFrameCap(gw.maxFrameBytes),
         maxBackpressure: gw.maxBackpressureBytes,
         closeOnBackpressureLimit: true,
         idleTimeout: gw.idleTimeoutS,
@@ -207,6 +222,8 @@ export class GatewayServer {
           }),
         );
         this.o.router.connected(conn);
+        data.ready = true;
+        for (const msg of data.backlog?.splice(0) ?? []) this.o.router.message(conn, msg);
       },
       (err: unknown) => {
         this.o.log.error({ err }, 'could not issue resume token');
@@ -220,6 +237,11 @@ export class GatewayServer {
     const conn = data.conn as UwsConnection | undefined;
     if (!conn || conn.closed) return;
     this.counters.framesIn++;
+    if (message.byteLength > this.o.config.gateway.maxFrameBytes) {
+      this.counters.badFrames++;
+      conn.close(CloseCode.MessageTooBig, `frame over ${this.o.config.gateway.maxFrameBytes} bytes`);
+      return;
+    }
     const verdict = data.limiter!.take();
     if (verdict === 'flood') {
       this.o.log.warn({ playerId: conn.playerId }, 'client flooding: disconnected');
@@ -241,13 +263,23 @@ export class GatewayServer {
       }
       return;
     }
-    // The ArrayBuffer is valid only during this call: the router forwards (re-encodes) at once.
+    // The ArrayBuffer is valid only during this call: the router re-encodes what it forwards at once.
     const parsed = parseClientMessage(new Uint8Array(message));
     if (!parsed.ok) {
       this.counters.badFrames++;
       conn.send(encodeServerMessage({ type: 'error', code: parsed.code, message: parsed.message }));
       return;
     }
-    this.o.router.message(conn, parsed.msg);
+    if (data.ready) {
+      this.o.router.message(conn, parsed.msg);
+      return;
+    }
+    data.backlog ??= [];
+    if (data.backlog.length >= MAX_EARLY_FRAMES) {
+      conn.close(CloseCode.Flood, 'too many messages before welcome');
+      return;
+    }
+    // Kept past this call: copy out of the transient ArrayBuffer (binary inputs alias it).
+    data.backlog.push(structuredClone(parsed.msg));
   }
 }

@@ -35,6 +35,8 @@ interface Seat {
   connected: boolean;
   disconnectedAtMs: number;
   lastSeq: number;
+  /** Highest sequence number accepted into the queue: older or repeated ones are dropped. */
+  queuedSeq: number;
   ackedSeq: number;
   inputs: unknown[];
   needsSnapshot: boolean;
@@ -124,6 +126,7 @@ export class Room {
     for (const s of cp.seats) {
       const seat = room.newSeat(s.playerId, null, s.bot);
       seat.lastSeq = s.lastSeq;
+      seat.queuedSeq = s.lastSeq;
       seat.ackedSeq = s.lastSeq;
       seat.connected = s.bot;
       seat.disconnectedAtMs = nowMs;
@@ -203,7 +206,8 @@ export class Room {
   input(playerId: string, gatewayId: string, seq: number, raw: unknown): void {
     const seat = this.seats.get(playerId);
     if (!seat || seat.bot || seat.gatewayId !== gatewayId || !seat.connected) return;
-    if (seq <= seat.lastSeq && seq !== 0) return; // stale or replayed
+    if (seq <= seat.queuedSeq) return; // stale or replayed
+    seat.queuedSeq = seq;
     seat.inputs.push({ seq, raw });
     if (seat.inputs.length > this.settings.maxQueuedInputs) seat.inputs.shift();
   }
@@ -372,6 +376,7 @@ export class Room {
       connected: true,
       disconnectedAtMs: 0,
       lastSeq: 0,
+      queuedSeq: 0,
       ackedSeq: 0,
       inputs: [],
       needsSnapshot: !bot,

@@ -26,6 +26,8 @@ export interface ManagedProcess {
   /** Resolves when the process exits, for whatever reason. */
   readonly exited: Promise<ExitStatus>;
   hasExited(): boolean;
+  /** Sends a signal to the process itself (e.g. SIGKILL to simulate a crash). */
+  signal(signal: NodeJS.Signals): void;
   /** SIGTERM to the whole process group, SIGKILL after graceMs; resolves when the group is gone. */
   stop(graceMs?: number): Promise<void>;
   logTail(lines?: number): string;
@@ -108,6 +110,9 @@ export function startProcess(spec: ProcessSpec): ManagedProcess {
     logFile: spec.logFile,
     exited,
     hasExited: () => exitStatus !== undefined,
+    signal: (signal) => {
+      if (pid > 0 && exitStatus === undefined) process.kill(pid, signal);
+    },
     async stop(graceMs = 15_000) {
       if (pid <= 0) return;
       signalGroup(pid, 'SIGTERM');

@@ -38,7 +38,7 @@ export interface ArenaClientOptions {
 export interface ArenaClientEvents extends Record<string, unknown> {
   welcome: { playerId: string; gatewayId: string };
   joined: { roomId: string; resumed: boolean; tick: number };
-  state: { tick: number; changed: Entities; removed: string[] };
+  state: { tick: number; changed: Entities; removed: string[]; acks: Record<string, number> };
   ended: MatchResult;
   left: { roomId: string; reason: string };
   error: { code: string; message: string };
@@ -208,7 +208,7 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
         for (const [id, e] of Object.entries(msg.changed)) this.entities.set(id, e);
         for (const id of msg.removed) this.entities.delete(id);
         if (msg.acks[this.playerId] !== undefined) this.ackedSeq = msg.acks[this.playerId]!;
-        this.emit('state', { tick: msg.tick, changed: msg.changed, removed: msg.removed });
+        this.emit('state', { tick: msg.tick, changed: msg.changed, removed: msg.removed, acks: msg.acks });
         return;
       case 'ended':
         this.roomId = undefined;

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { arenaGame } from '../../../apps/room-server/games/arena/arena-game.js';
+import { Room, type RoomEvents, type RoomSettings } from '../../../apps/room-server/room.js';
+import {
+  parseServerMessage,
+  type MatchResult,
+  type RoomToGateway,
+  type ServerMessage,
+} from '../../../shared/protocol/index.js';
+
+const settings: RoomSettings = { tickHz: 20, graceMs: 1_000, maxQueuedInputs: 4, idleCloseMs: 5_000 };
+
+function recorder() {
+  const sent: { gatewayId: string; msg: RoomToGateway }[] = [];
+  const seats: [string, string | null][] = [];
+  const ended: (MatchResult | null)[] = [];
+  const events: RoomEvents = {
+    send: (gatewayId, msg) => sent.push({ gatewayId, msg }),
+    seatChanged: (p, r) => seats.push([p, r]),
+    ended: (_room, result) => ended.push(result),
+  };
+  /** Client frames delivered to a player, decoded, oldest first; clears the log. */
+  const framesFor = (playerId: string): ServerMessage[] => {
+    const out = sent
+      .filter((s) => s.msg.type === 'deliver' && s.msg.playerIds.includes(playerId))
+      .map((s) => parseServerMessage((s.msg as { frame: Uint8Array }).frame)!);
+    return out;
+  };
+  return { sent, seats, ended, events, framesFor, clear: () => (sent.length = 0) };
+}
+
+describe('Room', () => {
+  it('seats players, sends each a snapshot, then only deltas', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0);
+    expect(room.join('a', 'gw1', 0)).toEqual({ ok: true, resumed: false });
+    expect(room.join('b', 'gw2', 0)).toEqual({ ok: true, resumed: false });
+    expect(r.seats).toEqual([
+      ['a', 'r1'],
+      ['b', 'r1'],
+    ]);
+    room.step(50);
+    const first = r.framesFor('a');
+    expect(first.map((m) => m.type)).toEqual(['joined']);
+    expect(Object.keys((first[0] as { entities: object }).entities)).toContain('p:b');
+    r.clear();
+
+    room.input('a', 'gw1', 1, { mx: 1, my: 0 });
+    room.step(100);
+    const [delta] = r.framesFor('b');
+    expect(delta).toMatchObject({ type: 'state', tick: 2, acks: { a: 1 } });
+    expect(Object.keys((delta as { changed: object }).changed)).toEqual(['p:a']);
+    // one frame per gateway, not per player
+    expect(r.sent.filter((s) => s.msg.type === 'deliver')).toHaveLength(2);
+  });
+
+  it('ignores inputs from a gateway that does not hold the seat, and stale sequence numbers', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0);
+    room.join('a', 'gw1', 0);
+    room.step(50);
+    room.input('a', 'gw-other', 1, { mx: 1, my: 0 });
+    room.step(100);
+    expect((room.checkpoint().state as { players: { a: { dx: number } } }).players.a.dx).toBe(0);
+    room.input('a', 'gw1', 5, { mx: 1, my: 0 });
+    room.input('a', 'gw1', 3, { mx: -1, my: 0 });
+    room.step(150);
+    expect((room.checkpoint().state as { players: { a: { dx: number } } }).players.a.dx).toBe(1);
+  });
+
+  it('answers invalid input with bad_input and does not apply it', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0);
+    room.join('a', 'gw1', 0);
+    room.step(50);
+    r.clear();
+    room.input('a', 'gw1', 1, { mx: 50, my: 0 });
+    room.step(100);
+    expect(r.framesFor('a')).toContainEqual(expect.objectContaining({ type: 'error', code: 'bad_input' }));
+  });
+
+  it('holds a disconnected seat for the grace period, resumes it, then drops it after expiry', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0);
+    room.join('a', 'gw1', 0);
+    room.step(50);
+    room.disconnect('a', 'gw1', 100);
+    room.step(900);
+    expect(room.hasSeat('a')).toBe(true);
+    expect(room.join('a', 'gw2', 950)).toEqual({ ok: true, resumed: true });
+    room.step(1000);
+    expect(r.framesFor('a').at(-1)).toMatchObject({ type: 'joined', resumed: true });
+
+    room.disconnect('a', 'gw2', 1000);
+    room.step(2001);
+    expect(room.hasSeat('a')).toBe(false);
+    expect(r.seats.at(-1)).toEqual(['a', null]);
+  });
+
+  it('tells the old gateway when a player takes their seat from another gateway', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0);
+    room.join('a', 'gw1', 0);
+    room.join('a', 'gw2', 10);
+    expect(r.sent).toContainEqual({
+      gatewayId: 'gw1',
+      msg: { type: 'unseated', roomId: 'r1', playerId: 'a', reason: 'superseded' },
+    });
+  });
+
+  it('refuses a player when full', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0);
+    for (let i = 0; i < arenaGame.maxPlayers; i++) room.join(`p${i}`, 'gw', 0);
+    expect(room.join('late', 'gw', 0)).toMatchObject({ ok: false, code: 'room_full' });
+  });
+
+  it('restores from a checkpoint and continues exactly as the original would', () => {
+    const a = recorder();
+    const original = Room.create('r1', arenaGame, settings, a.events, 3, 0);
+    for (let t = 1; t <= 30; t++) original.step(t * 50);
+    const cp = structuredClone(original.checkpoint());
+    const restored = Room.restore(cp, arenaGame, settings, recorder().events, 1_500);
+    for (let t = 31; t <= 60; t++) {
+      original.step(t * 50);
+      restored.step(t * 50);
+    }
+    expect(restored.tick).toBe(original.tick);
+    expect(restored.checkpoint().state).toEqual(original.checkpoint().state);
+    expect(restored.checkpoint().rng).toBe(original.checkpoint().rng);
+  });
+
+  it('ends with a result when the game says so, unseating everyone', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0);
+    room.join('a', 'gw1', 0);
+    room.step(50);
+    (room.checkpoint().state as { players: { a: { score: number } } }).players.a.score = 100;
+    room.step(100);
+    expect(room.ended).toBe(true);
+    expect(r.ended[0]).toMatchObject({ roomId: 'r1', game: 'arena', reason: 'score', winner: 'a' });
+    expect(r.framesFor('a').at(-1)).toMatchObject({ type: 'ended' });
+    expect(r.sent).toContainEqual({
+      gatewayId: 'gw1',
+      msg: { type: 'unseated', roomId: 'r1', playerId: 'a', reason: 'ended' },
+    });
+  });
+
+  it('closes without a result when nobody has been there for the idle time', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 2, 0);
+    room.step(1_000);
+    expect(room.ended).toBe(false);
+    room.step(6_000);
+    expect(r.ended).toEqual([null]);
+  });
+});
