@@ -1,37 +1,74 @@
 /**
- * `npm start`: starts the local stack and keeps it up until Ctrl-C (SIGINT) or SIGTERM, then
- * stops everything it started. Prints the environment that points Arena at it.
+ * `npm start`: the whole local stack. Redis, Kafka and Elasticsearch (infra/local), the web
+ * demo bundle, 2 room servers and 2 gateways (ports 8080 and 8081). Prints the demo URL and
+ * stops everything on Ctrl-C (SIGINT) or SIGTERM.
  */
-import { startLocalStack } from './stack.js';
+import { buildWebDemo } from '../../apps/web-demo/build.js';
+import { startArenaApp, type RunningApp } from './arena-apps.js';
 import { say } from './say.js';
+import { startLocalStack, type LocalStack } from './stack.js';
+
+const GATEWAY_PORTS = [8080, 8081];
+const ROOM_SERVERS = ['rs-1', 'rs-2'];
 
 async function main(): Promise<void> {
-  const stack = await startLocalStack();
-  process.stdout.write(
-    `\nArena local stack is up. Environment:\n${Object.entries(stack.env)
-      .map(([k, v]) => `  export ${k}=${v}`)
-      .join('\n')}\n\nPress Ctrl-C to stop.\n`,
-  );
+  let stack: LocalStack | undefined;
+  const apps: RunningApp[] = [];
   let stopping = false;
+  const stopAll = async () => {
+    await Promise.allSettled(apps.map((a) => a.process.stop(10_000)));
+    await stack?.stop();
+  };
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     say('stack', `${signal}: stopping`);
-    stack.stop().then(
+    stopAll().then(
       () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
+      () => process.exit(1),
     );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  try {
+    stack = await startLocalStack();
+    const staticDir = await buildWebDemo();
+    const env = { ...stack.env, GATEWAY_STATIC_DIR: staticDir, ROOM_SERVER_PORT: '0' };
+    for (const id of ROOM_SERVERS) {
+      apps.push(await startArenaApp('room-server', id, { ...env, ROOM_SERVER_ID: id }, stack.runDir));
+    }
+    for (const [i, port] of GATEWAY_PORTS.entries()) {
+      const id = `gw-${i + 1}`;
+      apps.push(
+        await startArenaApp(
+          'gateway',
+          id,
+          { ...env, GATEWAY_ID: id, GATEWAY_PORT: String(port) },
+          stack.runDir,
+        ),
+      );
+    }
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    await stopAll();
+    process.exit(1);
+  }
+  process.stdout.write(
+    [
+      '',
+      'Arena is up.',
+      ...GATEWAY_PORTS.map((p) => `  Play:      http://127.0.0.1:${p}/   (gateway ws://127.0.0.1:${p}/ws)`),
+      `  Services:  ${Object.entries(stack.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+      `  Logs:      ${stack.runDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
   // Keep the event loop alive: service processes are unref'd.
   setInterval(() => {}, 1 << 30);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+void main();
