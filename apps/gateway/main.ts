@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { loadConfig } from '../../shared/config/index.js';
+import { announceReady } from '../../shared/log/announce-ready.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { RoomServerRegistry } from '../../shared/placement/registry.js';
 import { RoomPlacement } from '../../shared/placement/room-placement.js';
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlS);
   const server = new GatewayServer({ gatewayId, config, tokens, router, log });
   const port = await server.listen();
-  log.info({ event: 'ready', port, gatewayId }, `gateway ready on http://${config.gateway.host}:${port}`);
+  announceReady('gateway', gatewayId, { port, url: `http://${config.gateway.host}:${port}` });
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'stopping: asking clients to reconnect elsewhere');

@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { ConfigError, loadConfig } from '../../shared/config/index.js';
+import { announceReady } from '../../shared/log/announce-ready.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { games } from './games/index.js';
 import { RoomServer } from './room-server.js';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   redis.on('error', (err) => log.error({ err }, 'redis error'));
   const server = new RoomServer({ id, config, game, redis, log });
   const { address, port } = await server.start();
-  log.info({ event: 'ready', address, port, game: game.name }, 'room server ready');
+  announceReady('room-server', id, { port, address, game: game.name });
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'stopping: checkpointing rooms');

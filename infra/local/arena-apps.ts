@@ -6,7 +6,7 @@ import { waitHealthy } from './wait-healthy.js';
 
 export type ArenaAppKind = 'gateway' | 'room-server';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY: Record<ArenaAppKind, string> = {
   gateway: join(REPO, 'apps/gateway/main.ts'),
   'room-server': join(REPO, 'apps/room-server/main.ts'),
@@ -42,11 +42,24 @@ export async function startArenaApp(
   env: Record<string, string>,
   logDir: string,
 ): Promise<RunningApp> {
+  return { ...(await startTypeScriptService(name, ENTRY[kind], env, logDir)), kind };
+}
+
+/**
+ * Starts a TypeScript entry point (via tsx) as a managed process and waits for the JSON log
+ * line {"event":"ready","port":N} that every Arena service prints once it listens.
+ */
+export async function startTypeScriptService(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  logDir: string,
+): Promise<Omit<RunningApp, 'kind'>> {
   const logFile = join(logDir, `${name}.log`);
   const proc = startProcess({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', ENTRY[kind]],
+    args: ['--import', 'tsx', entry],
     cwd: REPO,
     env: { ...process.env, ...env },
     logFile,
@@ -65,5 +78,5 @@ export async function startArenaApp(
     await proc.stop(2_000);
     throw err;
   });
-  return { name, kind, port, process: proc };
+  return { name, port, process: proc };
 }
