@@ -23,6 +23,7 @@ import {
 import { handleGuestLogin } from './auth/guest-endpoint.js';
 import { InvalidToken, type Session, type TokenService } from './auth/tokens.js';
 import type { ClientConnection } from './client-connection.js';
+import type { MatchmakingRequests } from './matchmaking-requests.js';
 import type { PlayerRouter } from './player-router.js';
 import { RateLimiter } from './rate-limiter.js';
 import { loadStaticFiles } from './static-files.js';
@@ -46,6 +47,7 @@ export interface GatewayServerOptions {
   config: ArenaConfig;
   tokens: TokenService;
   router: PlayerRouter;
+  matchmaking: MatchmakingRequests;
   log: Logger;
 }
 
@@ -172,6 +174,16 @@ export class GatewayServer {
     this.o.router.closeAll(CloseCode.ServiceRestart, 'gateway restarting: reconnect');
   }
 
+  private dispatch(conn: ClientConnection, msg: ClientMessage): void {
+    if (msg.type === 'queue') this.background(this.o.matchmaking.queue(conn, msg.queue), 'queue');
+    else if (msg.type === 'cancel_queue') this.background(this.o.matchmaking.cancel(conn), 'cancel');
+    else this.o.router.message(conn, msg);
+  }
+
+  private background(p: Promise<void>, what: string): void {
+    p.catch((err: unknown) => this.o.log.error({ err }, `${what} failed`));
+  }
+
   private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
     const key = req.getHeader('sec-websocket-key');
     const protocol = req.getHeader('sec-websocket-protocol');
@@ -222,8 +234,9 @@ export class GatewayServer {
           }),
         );
         this.o.router.connected(conn);
+        this.background(this.o.matchmaking.connected(conn), 'queue status');
         data.ready = true;
-        for (const msg of data.backlog?.splice(0) ?? []) this.o.router.message(conn, msg);
+        for (const msg of data.backlog?.splice(0) ?? []) this.dispatch(conn, msg);
       },
       (err: unknown) => {
         this.o.log.error({ err }, 'could not issue resume token');
@@ -271,7 +284,7 @@ export class GatewayServer {
       return;
     }
     if (data.ready) {
-      this.o.router.message(conn, parsed.msg);
+      this.dispatch(conn, parsed.msg);
       return;
     }
     data.backlog ??= [];

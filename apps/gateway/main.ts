@@ -7,7 +7,12 @@ import { createLogger } from '../../shared/log/logger.js';
 import { RoomServerRegistry } from '../../shared/placement/registry.js';
 import { RoomPlacement } from '../../shared/placement/room-placement.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
+import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
+import { queueIds } from '../../shared/matchmaking/modes.js';
+import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
+import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/ratings/matchmaking-ratings.js';
 import { TokenService } from './auth/tokens.js';
+import { MatchmakingRequests } from './matchmaking-requests.js';
 import { GatewayServer } from './gateway-server.js';
 import { PlayerRouter } from './player-router.js';
 
@@ -29,14 +34,26 @@ async function main(): Promise<void> {
     linkMaxBufferedBytes: config.roomServer.linkMaxBufferedBytes,
     log,
   });
+  const mmKeys = matchmakingKeys(config.redis.keyPrefix);
+  const matchmaking = new MatchmakingRequests({
+    tickets: new TicketStore(redis, mmKeys),
+    ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
+    keys: mmKeys,
+    queues: new Set(queueIds(config.matchmaker.modes, config.matchmaker.regions)),
+    inRoom: (playerId) => router.inRoom(playerId),
+    connectionOf: (playerId) => router.connectionOf(playerId),
+    log,
+  });
+  await matchmaking.listen(redis);
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlS);
-  const server = new GatewayServer({ gatewayId, config, tokens, router, log });
+  const server = new GatewayServer({ gatewayId, config, tokens, router, matchmaking, log });
   const port = await server.listen();
   announceReady('gateway', gatewayId, { port, url: `http://${config.gateway.host}:${port}` });
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'stopping: asking clients to reconnect elsewhere');
     server.stop();
+    matchmaking.close();
     setTimeout(() => {
       redis.disconnect();
       process.exit(0);

@@ -78,6 +78,16 @@ export class PlayerRouter {
     return this.players.size;
   }
 
+  /** The player's connection here, if they are connected to this gateway. */
+  connectionOf(playerId: string): ClientConnection | undefined {
+    return this.players.get(playerId)?.conn;
+  }
+
+  /** Whether the player is in (or on the way into) a room. */
+  inRoom(playerId: string): boolean {
+    return this.players.get(playerId)?.room !== undefined;
+  }
+
   /** A player connected here: greet, and put them back in their room if they hold a seat. */
   connected(conn: ClientConnection): void {
     const previous = this.players.get(conn.playerId);
@@ -106,7 +116,7 @@ export class PlayerRouter {
     }
   }
 
-  message(conn: ClientConnection, msg: ClientMessage): void {
+  message(conn: ClientConnection, msg: Exclude<ClientMessage, { type: 'queue' | 'cancel_queue' }>): void {
     const player = this.players.get(conn.playerId);
     if (!player || player.conn !== conn) return;
     switch (msg.type) {

@@ -4,6 +4,11 @@ import { instanceId } from '../../shared/config/instance-id.js';
 import { ConfigError, loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
 import { createLogger } from '../../shared/log/logger.js';
+import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
+import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
+import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/ratings/matchmaking-ratings.js';
+import { realtimeKeys } from '../../shared/redis/keys.js';
+import { RosterStore } from '../../shared/rooms/roster.js';
 import { games } from './games/index.js';
 import { RoomServer } from './room-server.js';
 
@@ -18,7 +23,17 @@ async function main(): Promise<void> {
     ]);
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => log.error({ err }, 'redis error'));
-  const server = new RoomServer({ id, config, game, redis, log });
+  const keys = realtimeKeys(config.redis.keyPrefix);
+  const server = new RoomServer({
+    id,
+    config,
+    game,
+    redis,
+    log,
+    tickets: new TicketStore(redis, matchmakingKeys(config.redis.keyPrefix)),
+    ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
+    rosters: new RosterStore(redis, keys),
+  });
   const { address, port } = await server.start();
   announceReady('room-server', id, { port, address, game: game.name });
 

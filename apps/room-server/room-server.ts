@@ -9,6 +9,9 @@ import {
   type MatchResult,
 } from '../../shared/protocol/index.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
+import type { TicketStore } from '../../shared/matchmaking/ticket-store.js';
+import type { MatchmakingRatings } from '../../shared/ratings/matchmaking-ratings.js';
+import type { RosterStore } from '../../shared/rooms/roster.js';
 import type { AnyGame } from './game-api.js';
 import { GatewayLinkServer } from './gateway-link-server.js';
 import { Room, type RoomEvents, type RoomSettings } from './room.js';
@@ -21,6 +24,10 @@ export interface RoomServerOptions {
   game: AnyGame;
   redis: Redis;
   log: Logger;
+  /** Re-queues players after a no-show. */
+  tickets: TicketStore;
+  ratings: MatchmakingRatings;
+  rosters: RosterStore;
   /** Called once per finished match (match logs hook in here). */
   onMatchEnded?: (result: MatchResult) => void;
 }
@@ -70,7 +77,8 @@ export class RoomServer {
     this.events = {
       send: (gatewayId, msg) => this.links.send(gatewayId, msg),
       seatChanged: (playerId, roomId) => this.background(this.store.setSeat(playerId, roomId), 'seat update'),
-      ended: (room, result) => this.onRoomEnded(room, result),
+      ended: (room, result, reason) => this.onRoomEnded(room, result, reason),
+      requeue: (queue, tickets) => this.background(this.requeue(queue, tickets), 'requeue'),
     };
   }
 
@@ -224,18 +232,29 @@ export class RoomServer {
       room = Room.restore(checkpoint, this.o.game, this.settings, this.events, now);
       this.o.log.info({ roomId, tick: checkpoint.tick }, 'room restored from checkpoint');
     } else {
-      room = Room.create(roomId, this.o.game, this.settings, this.events, options.bots, now);
-      this.o.log.info({ roomId, bots: options.bots }, 'room created');
+      const roster = await this.o.rosters.read(roomId);
+      room = Room.create(roomId, this.o.game, this.settings, this.events, options.bots, now, roster);
+      this.o.log.info({ roomId, bots: options.bots, matchId: roster?.matchId }, 'room created');
     }
     this.rooms.set(roomId, room);
     return { ok: true, room };
   }
 
-  private onRoomEnded(room: Room, result: MatchResult | null): void {
+  private onRoomEnded(room: Room, result: MatchResult | null, reason: string): void {
     if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
     this.background(this.store.release(room.id), 'room release');
-    this.o.log.info({ roomId: room.id, result }, result ? 'match ended' : 'room closed (idle)');
+    this.o.log.info({ roomId: room.id, result, reason }, result ? 'match ended' : `room closed (${reason})`);
     if (result) this.o.onMatchEnded?.(result);
+  }
+
+  /** No-show: the players who came go back to their queue, keeping their parties and place. */
+  private async requeue(queue: string, tickets: { players: string[]; enqueuedAt: number }[]): Promise<void> {
+    for (const t of tickets) {
+      const rating = await this.o.ratings.of(t.players);
+      const result = await this.o.tickets.enqueue(queue, t.players, rating, t.enqueuedAt);
+      this.o.log.info({ queue, players: t.players, ok: result.ok }, 'no-show: players re-queued');
+      if (result.ok) await this.o.tickets.announceRequeue(result.ticket);
+    }
   }
 
   private background(p: Promise<unknown>, what: string): void {

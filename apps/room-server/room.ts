@@ -5,6 +5,7 @@ import {
   type MatchResult,
   type RoomToGateway,
 } from '../../shared/protocol/index.js';
+import type { Roster } from '../../shared/rooms/roster.js';
 import { diffEntities } from './entity-diff.js';
 import type { AnyGame, GameContext } from './game-api.js';
 import { SeededRandom } from './seeded-random.js';
@@ -24,8 +25,10 @@ export interface RoomEvents {
   send(gatewayId: string, msg: RoomToGateway): void;
   /** A player got (roomId) or lost (null) their seat here. */
   seatChanged(playerId: string, roomId: string | null): void;
-  /** The room is over: with a result when the match finished, null when abandoned. */
-  ended(room: Room, result: MatchResult | null): void;
+  /** The room is over: with a result when the match finished, null when it ended without one. */
+  ended(room: Room, result: MatchResult | null, reason: string): void;
+  /** A matchmade room ended for no-shows: these tickets (present players only) go back to the queue. */
+  requeue(queue: string, tickets: { players: string[]; enqueuedAt: number }[]): void;
 }
 
 interface Seat {
@@ -53,6 +56,15 @@ export interface RoomCheckpoint {
   state: unknown;
   seats: { playerId: string; bot: boolean; lastSeq: number }[];
   startedAtMs: number;
+  roster?: RosterState;
+}
+
+/** A matchmade room's roster and who of it has shown up so far. */
+interface RosterState {
+  roster: Roster;
+  joined: string[];
+  /** The join deadline has been dealt with. */
+  settled: boolean;
 }
 
 export type JoinOutcome = { ok: true; resumed: boolean } | { ok: false; code: string; message: string };
@@ -76,6 +88,7 @@ export class Room {
   private tickCount: number;
   private lastHumanAtMs: number;
   private over = false;
+  private rosterState: RosterState | undefined;
   readonly startedAtMs: number;
 
   private constructor(
@@ -100,6 +113,7 @@ export class Room {
     events: RoomEvents,
     bots: number,
     nowMs: number,
+    roster?: Roster,
   ): Room {
     const room = new Room(
       id,
@@ -109,7 +123,8 @@ export class Room {
       { tick: 0, rng: seedFrom(id), startedAtMs: nowMs },
       nowMs,
     );
-    const botCount = game.botInput ? Math.min(bots, game.maxPlayers - 1) : 0;
+    if (roster) room.rosterState = { roster, joined: [], settled: false };
+    const botCount = game.botInput && !roster ? Math.min(bots, game.maxPlayers - 1) : 0;
     for (let i = 1; i <= botCount; i++) room.addSeat(`bot-${i}`, null, true);
     return room;
   }
@@ -123,6 +138,7 @@ export class Room {
     nowMs: number,
   ): Room {
     const room = new Room(cp.roomId, game, settings, events, cp, nowMs);
+    room.rosterState = cp.roster;
     for (const s of cp.seats) {
       const seat = room.newSeat(s.playerId, null, s.bot);
       seat.lastSeq = s.lastSeq;
@@ -164,6 +180,7 @@ export class Room {
       state: this.state,
       seats: [...this.seats.values()].map((s) => ({ playerId: s.playerId, bot: s.bot, lastSeq: s.lastSeq })),
       startedAtMs: this.startedAtMs,
+      roster: this.rosterState,
     };
   }
 
@@ -188,6 +205,21 @@ export class Room {
       this.events.send(gatewayId, { type: 'seated', roomId: this.id, playerId });
       return { ok: true, resumed: true };
     }
+    const rs = this.rosterState;
+    if (rs && !rs.roster.teams.some((team) => team.includes(playerId))) {
+      return {
+        ok: false,
+        code: ErrorCode.NotInRoster,
+        message: `room ${this.id} is a matchmade room you are not in`,
+      };
+    }
+    if (rs?.settled && !rs.joined.includes(playerId)) {
+      return {
+        ok: false,
+        code: ErrorCode.RoomEnded,
+        message: `the join deadline of room ${this.id} has passed`,
+      };
+    }
     if (this.seats.size >= this.game.maxPlayers) {
       return {
         ok: false,
@@ -196,6 +228,7 @@ export class Room {
       };
     }
     this.addSeat(playerId, gatewayId, false);
+    if (rs && !rs.joined.includes(playerId)) rs.joined.push(playerId);
     this.lastHumanAtMs = nowMs;
     this.events.send(gatewayId, { type: 'seated', roomId: this.id, playerId });
     this.events.seatChanged(playerId, this.id);
@@ -262,11 +295,49 @@ export class Room {
       }
     }
     this.game.onTick(this.state, ctx);
+    if (this.settleRoster(nowMs)) return;
     this.dropExpiredSeats(nowMs);
     this.broadcast();
     const outcome = this.game.result(this.state, ctx);
-    if (outcome) this.end({ roomId: this.id, game: this.game.name, ...outcome });
-    else if (this.humanCount === 0 && nowMs - this.lastHumanAtMs > this.settings.idleCloseMs) this.end(null);
+    const match = this.rosterState && {
+      matchId: this.rosterState.roster.matchId,
+      queue: this.rosterState.roster.queue,
+      teams: this.rosterState.roster.teams.map((team) =>
+        team.filter((p) => this.rosterState!.joined.includes(p)),
+      ),
+    };
+    if (outcome) this.end({ roomId: this.id, game: this.game.name, ...match, ...outcome }, 'finished');
+    else if (this.humanCount === 0 && nowMs - this.lastHumanAtMs > this.settings.idleCloseMs)
+      this.end(null, 'idle');
+  }
+
+  /**
+   * At a matchmade room's join deadline: everyone came, or the no-shows are dropped and the
+   * match plays on ("continue", with at least two players), or it ends and the players who
+   * came go back to the queue with their original priority ("requeue"). True if it ended.
+   */
+  private settleRoster(nowMs: number): boolean {
+    const rs = this.rosterState;
+    if (!rs || rs.settled || nowMs < rs.roster.joinDeadlineAt) return false;
+    rs.settled = true;
+    const missing = rs.roster.teams.flat().filter((p) => !rs.joined.includes(p));
+    if (missing.length === 0) return false;
+    if (rs.roster.noShow === 'continue' && rs.joined.length >= 2) return false;
+    const present = new Set(rs.joined);
+    const back = rs.roster.tickets
+      .map((t) => ({ players: t.players.filter((p) => present.has(p)), enqueuedAt: t.enqueuedAt }))
+      .filter((t) => t.players.length > 0);
+    this.deliver(
+      this.connectedHumans(),
+      encodeServerMessage({
+        type: 'left',
+        roomId: this.id,
+        reason: `no_show: ${missing.length} player(s) did not join; back in the queue`,
+      }),
+    );
+    this.end(null, 'no_show');
+    if (back.length > 0) this.events.requeue(rs.roster.queue, back);
+    return true;
   }
 
   /** Closes the room at once (server shutting down, or ownership lost): seats move elsewhere. */
@@ -285,12 +356,12 @@ export class Room {
     }
   }
 
-  private end(result: MatchResult | null): void {
+  private end(result: MatchResult | null, reason: string): void {
     if (result)
       this.deliver(this.connectedHumans(), encodeServerMessage({ type: 'ended', roomId: this.id, result }));
     for (const seat of [...this.seats.values()]) this.removeSeat(seat, 'ended', false);
     this.over = true;
-    this.events.ended(this, result);
+    this.events.ended(this, result, reason);
   }
 
   private rejectInput(seat: Seat, seq: number): void {

@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { startProcess, type ManagedProcess } from './managed-process.js';
 import { waitHealthy } from './wait-healthy.js';
 
-export type ArenaAppKind = 'gateway' | 'room-server';
+export type ArenaAppKind = 'gateway' | 'room-server' | 'matchmaker';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY: Record<ArenaAppKind, string> = {
   gateway: join(REPO, 'apps/gateway/main.ts'),
   'room-server': join(REPO, 'apps/room-server/main.ts'),
+  matchmaker: join(REPO, 'apps/matchmaker/main.ts'),
 };
 
 export interface RunningApp {

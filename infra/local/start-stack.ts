@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole local stack. Redis, Kafka and Elasticsearch (infra/local), the web
- * demo bundle, 2 room servers and 2 gateways (ports 8080 and 8081). Prints the demo URL and
+ * demo bundle, 2 room servers, a matchmaker (metrics on 9300) and 2 gateways (ports 8080 and 8081). Prints the demo URL and
  * stops everything on Ctrl-C (SIGINT) or SIGTERM.
  */
 import { buildWebDemo } from '../../apps/web-demo/build.js';
@@ -38,6 +38,14 @@ async function main(): Promise<void> {
     for (const id of ROOM_SERVERS) {
       apps.push(await startArenaApp('room-server', id, { ...env, ROOM_SERVER_ID: id }, stack.runDir));
     }
+    apps.push(
+      await startArenaApp(
+        'matchmaker',
+        'mm-1',
+        { ...env, MATCHMAKER_ID: 'mm-1', MATCHMAKER_HTTP_PORT: '9300' },
+        stack.runDir,
+      ),
+    );
     for (const [i, port] of GATEWAY_PORTS.entries()) {
       const id = `gw-${i + 1}`;
       apps.push(
@@ -59,6 +67,7 @@ async function main(): Promise<void> {
       '',
       'Arena is up.',
       ...GATEWAY_PORTS.map((p) => `  Play:      http://127.0.0.1:${p}/   (gateway ws://127.0.0.1:${p}/ws)`),
+      '  Metrics:   http://127.0.0.1:9300/metrics (matchmaker)',
       `  Services:  ${Object.entries(stack.env)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ')}`,

@@ -33,6 +33,8 @@ export interface ArenaClientOptions {
   /** Reconnect after an unexpected close (default true). */
   reconnect?: boolean;
   maxReconnectDelayMs?: number;
+  /** Join the room of a found match at once (default true). */
+  autoJoinMatches?: boolean;
 }
 
 export interface ArenaClientEvents extends Record<string, unknown> {
@@ -43,6 +45,9 @@ export interface ArenaClientEvents extends Record<string, unknown> {
   left: { roomId: string; reason: string };
   error: { code: string; message: string };
   disconnected: { code: number; reason: string; willReconnect: boolean };
+  queued: { queue: string; ticketId: string };
+  matchFound: { matchId: string; roomId: string; queue: string; teams: string[][] };
+  queueEnded: { queue: string; reason: string; message: string };
 }
 
 const JOIN_ERRORS = new Set<string>([
@@ -51,6 +56,7 @@ const JOIN_ERRORS = new Set<string>([
   ErrorCode.RoomUnavailable,
   ErrorCode.AlreadyInRoom,
   ErrorCode.BadRequest,
+  ErrorCode.NotInRoster,
 ]);
 
 class Pending<T> {
@@ -119,6 +125,15 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
     this.seq = (this.seq + 1) >>> 0 || 1;
     this.send(encodeClientMessage({ type: 'input', seq: this.seq, input }));
     return this.seq;
+  }
+
+  /** Asks for a match in a queue ("duel.eu"); `matchFound` follows, then (by default) the room. */
+  queue(queue: string): void {
+    this.send(encodeClientMessage({ type: 'queue', queue }));
+  }
+
+  cancelQueue(): void {
+    this.send(encodeClientMessage({ type: 'cancel_queue' }));
   }
 
   leave(): void {
@@ -223,6 +238,25 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
           this.joining = undefined;
         }
         this.emit('error', { code: msg.code, message: msg.message });
+        return;
+      case 'queued':
+        this.emit('queued', { queue: msg.queue, ticketId: msg.ticketId });
+        return;
+      case 'match_found':
+        this.emit('matchFound', {
+          matchId: msg.matchId,
+          roomId: msg.roomId,
+          queue: msg.queue,
+          teams: msg.teams,
+        });
+        if ((this.o.autoJoinMatches ?? true) && this.roomId !== msg.roomId) {
+          this.join(msg.roomId).catch((err: Error) =>
+            this.emit('error', { code: 'join_failed', message: err.message }),
+          );
+        }
+        return;
+      case 'queue_ended':
+        this.emit('queueEnded', { queue: msg.queue, reason: msg.reason, message: msg.message });
         return;
       case 'pong': {
         const resolve = this.pings.get(msg.clientTime);

@@ -1,4 +1,5 @@
-import { bool, hostPorts, int, oneOf, str, url } from './variable.js';
+import { parseModes } from '../matchmaking/modes.js';
+import { bool, custom, hostPorts, idList, int, oneOf, str, url } from './variable.js';
 
 /**
  * Every environment variable Arena reads, grouped by the part of the system that uses it.
@@ -154,6 +155,48 @@ export const configSchema = {
       default: '16777216',
       min: 65536,
       max: 1_073_741_824,
+    }),
+  },
+  matchmaker: {
+    id: str('MATCHMAKER_ID', {
+      doc: 'Unique id of this matchmaker (default: mm-<host>-<pid>).',
+      default: '',
+      allowEmpty: true,
+      maxLength: 64,
+    }),
+    modes: custom(
+      'MATCHMAKER_MODES',
+      {
+        doc: 'JSON of game modes ({"duel": {"teams":2,"teamSize":1,"window":{...},...}}); empty: duel, duo and ffa.',
+        default: '',
+      },
+      parseModes,
+    ),
+    regions: idList('MATCHMAKER_REGIONS', {
+      doc: 'Regions; each mode has one queue per region ("duel.eu").',
+      default: 'eu,us',
+    }),
+    httpHost: str('MATCHMAKER_HTTP_HOST', {
+      doc: 'Address of the matchmaker metrics and health endpoint.',
+      default: '127.0.0.1',
+    }),
+    httpPort: int('MATCHMAKER_HTTP_PORT', {
+      doc: 'Port of /metrics and /healthz (0: any free port).',
+      default: '9300',
+      min: 0,
+      max: 65535,
+    }),
+    claimTimeoutMs: int('MATCHMAKER_CLAIM_TIMEOUT_MS', {
+      doc: 'Claimed tickets not allocated within this go back to their queue (a matchmaker died).',
+      default: '5000',
+      min: 100,
+      max: 600_000,
+    }),
+    idleDelayMs: int('MATCHMAKER_IDLE_DELAY_MS', {
+      doc: 'Pause between passes over a queue that formed no match.',
+      default: '100',
+      min: 1,
+      max: 60_000,
     }),
   },
   registry: {

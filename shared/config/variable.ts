@@ -102,3 +102,24 @@ export function hostPorts(name: string, opts: Options): Variable<string[]> {
     return items;
   });
 }
+
+/** A variable with its own parser (which throws InvalidValue with a message). */
+export function custom<T>(name: string, opts: Options, parse: (raw: string) => T): Variable<T> {
+  return variable(name, opts, parse);
+}
+
+/** Comma-separated ids ([A-Za-z0-9_-], 1-32 characters each). */
+export function idList(name: string, opts: Options): Variable<string[]> {
+  return variable(name, opts, (raw) => {
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    if (items.length === 0) throw new InvalidValue('must list at least one id');
+    for (const item of items) {
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(item))
+        throw new InvalidValue(`"${item}" is not an id of [A-Za-z0-9_-]`);
+    }
+    return items;
+  });
+}

@@ -7,7 +7,14 @@ export const PROTOCOL_VERSION = 1;
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
 
 /** Type tags of frames a client sends to a gateway. */
-export const ClientType = { JoinRoom: 1, Input: 2, LeaveRoom: 3, Ping: 4 } as const;
+export const ClientType = {
+  JoinRoom: 1,
+  Input: 2,
+  LeaveRoom: 3,
+  Ping: 4,
+  Queue: 10,
+  CancelQueue: 11,
+} as const;
 
 export const MAX_BOTS_PER_ROOM = 7;
 
@@ -20,7 +27,9 @@ export type ClientMessage =
   | { type: 'join'; roomId: string; options: JoinOptions }
   | { type: 'input'; seq: number; input: unknown }
   | { type: 'leave' }
-  | { type: 'ping'; clientTime: number };
+  | { type: 'ping'; clientTime: number }
+  | { type: 'queue'; queue: string }
+  | { type: 'cancel_queue' };
 
 export function encodeClientMessage(msg: ClientMessage): Uint8Array {
   switch (msg.type) {
@@ -32,6 +41,10 @@ export function encodeClientMessage(msg: ClientMessage): Uint8Array {
       return encodeFrame([ClientType.LeaveRoom]);
     case 'ping':
       return encodeFrame([ClientType.Ping, msg.clientTime]);
+    case 'queue':
+      return encodeFrame([ClientType.Queue, msg.queue]);
+    case 'cancel_queue':
+      return encodeFrame([ClientType.CancelQueue]);
   }
 }
 
@@ -78,6 +91,14 @@ export function parseClientMessage(bytes: Uint8Array): Parsed<ClientMessage> {
       if (clientTime === undefined) return bad(ErrorCode.BadRequest, 'ping: time must be a finite number');
       return { ok: true, msg: { type: 'ping', clientTime } };
     }
+    case ClientType.Queue: {
+      const queue = asId(a);
+      if (!queue)
+        return bad(ErrorCode.BadRequest, 'queue: queue id must be 1-64 characters of [A-Za-z0-9_.:-]');
+      return { ok: true, msg: { type: 'queue', queue } };
+    }
+    case ClientType.CancelQueue:
+      return { ok: true, msg: { type: 'cancel_queue' } };
     default:
       return bad(ErrorCode.UnknownType, `unknown message type ${String(type)}`);
   }

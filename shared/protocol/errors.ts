@@ -9,6 +9,10 @@ export const ErrorCode = {
   RoomFull: 'room_full',
   RoomEnded: 'room_ended',
   RoomUnavailable: 'room_unavailable',
+  NotInRoster: 'not_in_roster',
+  UnknownQueue: 'unknown_queue',
+  AlreadyQueued: 'already_queued',
+  NotQueued: 'not_queued',
   BadInput: 'bad_input',
   Internal: 'internal',
 } as const;

@@ -10,6 +10,9 @@ export const ServerType = {
   Error: 104,
   Pong: 105,
   Left: 106,
+  Queued: 110,
+  MatchFound: 111,
+  QueueEnded: 112,
 } as const;
 
 /** One thing in a room as players see it: a flat record of numbers, strings and booleans. */
@@ -20,6 +23,10 @@ export type Entities = Record<string, Entity>;
 export interface MatchResult {
   roomId: string;
   game: string;
+  /** Set for matchmade rooms: the match, its queue and its teams (player ids). */
+  matchId?: string;
+  queue?: string;
+  teams?: string[][];
   reason: string;
   winner: string | null;
   durationMs: number;
@@ -49,7 +56,10 @@ export type ServerMessage =
   | { type: 'ended'; roomId: string; result: MatchResult }
   | { type: 'error'; code: string; message: string }
   | { type: 'pong'; clientTime: number; serverTime: number }
-  | { type: 'left'; roomId: string; reason: string };
+  | { type: 'left'; roomId: string; reason: string }
+  | { type: 'queued'; queue: string; ticketId: string }
+  | { type: 'match_found'; matchId: string; roomId: string; queue: string; teams: string[][] }
+  | { type: 'queue_ended'; queue: string; reason: string; message: string };
 
 export function encodeServerMessage(m: ServerMessage): Uint8Array {
   switch (m.type) {
@@ -67,6 +77,12 @@ export function encodeServerMessage(m: ServerMessage): Uint8Array {
       return encodeFrame([ServerType.Pong, m.clientTime, m.serverTime]);
     case 'left':
       return encodeFrame([ServerType.Left, m.roomId, m.reason]);
+    case 'queued':
+      return encodeFrame([ServerType.Queued, m.queue, m.ticketId]);
+    case 'match_found':
+      return encodeFrame([ServerType.MatchFound, m.matchId, m.roomId, m.queue, m.teams]);
+    case 'queue_ended':
+      return encodeFrame([ServerType.QueueEnded, m.queue, m.reason, m.message]);
   }
 }
 
@@ -116,6 +132,16 @@ export function parseServerMessage(bytes: Uint8Array): ServerMessage | undefined
       return num(a) && num(b) ? { type: 'pong', clientTime: a, serverTime: b } : undefined;
     case ServerType.Left:
       return asId(a) && str(b) ? { type: 'left', roomId: a as string, reason: b } : undefined;
+    case ServerType.Queued:
+      return str(a) && str(b) ? { type: 'queued', queue: a, ticketId: b } : undefined;
+    case ServerType.MatchFound:
+      return str(a) && asId(b) && str(c) && Array.isArray(d)
+        ? { type: 'match_found', matchId: a, roomId: b as string, queue: c, teams: d as string[][] }
+        : undefined;
+    case ServerType.QueueEnded:
+      return str(a) && str(b) && str(c)
+        ? { type: 'queue_ended', queue: a, reason: b, message: c }
+        : undefined;
     default:
       return undefined;
   }

@@ -13,6 +13,8 @@ export function realtimeKeys(prefix: string) {
     roomOwner: (roomId: string) => `${prefix}{room:${roomId}}:owner`,
     /** String (msgpack): the room's last checkpoint. */
     roomCheckpoint: (roomId: string) => `${prefix}{room:${roomId}}:ckpt`,
+    /** String (JSON): who may play in a matchmade room (see shared/rooms/roster.ts). */
+    roomRoster: (roomId: string) => `${prefix}{room:${roomId}}:roster`,
     /** String: the room a player holds a seat in. */
     playerSeat: (playerId: string) => `${prefix}seat:${playerId}`,
   };

@@ -12,6 +12,7 @@ import { uniqueName } from './services.js';
 export interface ClusterOptions {
   gateways: number;
   roomServers: number;
+  matchmakers?: number;
   /** Extra environment for every process. */
   env?: Record<string, string>;
   /** Extra environment per gateway (by index). */
@@ -25,6 +26,8 @@ const TEST_DEFAULTS: Record<string, string> = {
   REGISTRY_HEARTBEAT_MS: '250',
   REGISTRY_TTL_MS: '1500',
   ROOM_CHECKPOINT_EVERY_TICKS: '10',
+  MATCHMAKER_HTTP_PORT: '0',
+  MATCHMAKER_IDLE_DELAY_MS: '20',
   LOG_LEVEL: 'info',
   GATEWAY_STATIC_DIR: '',
 };
@@ -35,6 +38,7 @@ export class ArenaCluster {
   readonly keys: RealtimeKeys;
   readonly gateways: RunningApp[] = [];
   readonly roomServers: RunningApp[] = [];
+  readonly matchmakers: RunningApp[] = [];
   private readonly clients: ArenaClient[] = [];
 
   private constructor(
@@ -58,6 +62,9 @@ export class ArenaCluster {
       await Promise.all(
         Array.from({ length: o.gateways }, (_, i) => cluster.startGateway(i, o.gatewayEnv?.[i])),
       );
+      await Promise.all(
+        Array.from({ length: o.matchmakers ?? 0 }, (_, i) => cluster.startMatchmaker(`mm-${i}`)),
+      );
     } catch (err) {
       await cluster.stop();
       throw err;
@@ -75,6 +82,12 @@ export class ArenaCluster {
     const id = `gw-${index}`;
     const app = await startArenaApp('gateway', id, { ...this.env, GATEWAY_ID: id, ...extra }, this.logDir);
     this.gateways[index] = app;
+    return app;
+  }
+
+  async startMatchmaker(id: string): Promise<RunningApp> {
+    const app = await startArenaApp('matchmaker', id, { ...this.env, MATCHMAKER_ID: id }, this.logDir);
+    this.matchmakers.push(app);
     return app;
   }
 
@@ -112,7 +125,9 @@ export class ArenaCluster {
 
   async stop(): Promise<void> {
     for (const c of this.clients) c.close();
-    await Promise.allSettled([...this.gateways, ...this.roomServers].map((a) => a?.process.stop(3_000)));
+    await Promise.allSettled(
+      [...this.gateways, ...this.roomServers, ...this.matchmakers].map((a) => a?.process.stop(3_000)),
+    );
     const stale = await this.redis.keys(`${this.env.REDIS_KEY_PREFIX}*`);
     if (stale.length > 0) await this.redis.del(...stale);
     this.redis.disconnect();

@@ -48,7 +48,28 @@ async function play(bots: number): Promise<void> {
   }
 }
 
+async function quickMatch(): Promise<void> {
+  try {
+    client?.close();
+    const token = await login($<HTMLInputElement>('name').value.trim());
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    client = new ArenaClient({ gateways: [`${scheme}://${location.host}/ws`], token });
+    (window as unknown as { arena: ArenaClient }).arena = client;
+    client.on('queued', (q) => status(`Looking for an opponent in ${q.queue}…`));
+    client.on('matchFound', (m) => status(`Match found: ${m.teams.flat().length} players. Joining…`));
+    client.on('queueEnded', (e) => status(e.message));
+    client.on('joined', (j) => status(`In match room ${j.roomId}. Move with WASD/arrows, tag with Space.`));
+    client.on('ended', (r) => status(`Match over (${r.reason}). Winner: ${r.winner ?? 'tie'}.`));
+    client.on('error', (e) => status(`Server says: ${e.code}: ${e.message}`));
+    await client.connect();
+    client.queue('duel.eu');
+  } catch (err) {
+    status(err instanceof Error ? err.message : String(err));
+  }
+}
+
 $('play').addEventListener('click', () => void play(0));
+$('match').addEventListener('click', () => void quickMatch());
 $('bots').addEventListener('click', () => void play(3));
 watchKeyboard((input) => client?.roomId && client.sendInput(input));
 

@@ -14,10 +14,16 @@ function recorder() {
   const sent: { gatewayId: string; msg: RoomToGateway }[] = [];
   const seats: [string, string | null][] = [];
   const ended: (MatchResult | null)[] = [];
+  const endReasons: string[] = [];
+  const requeued: { queue: string; tickets: { players: string[]; enqueuedAt: number }[] }[] = [];
   const events: RoomEvents = {
     send: (gatewayId, msg) => sent.push({ gatewayId, msg }),
     seatChanged: (p, r) => seats.push([p, r]),
-    ended: (_room, result) => ended.push(result),
+    ended: (_room, result, reason) => {
+      ended.push(result);
+      endReasons.push(reason);
+    },
+    requeue: (queue, tickets) => requeued.push({ queue, tickets }),
   };
   /** Client frames delivered to a player, decoded, oldest first; clears the log. */
   const framesFor = (playerId: string): ServerMessage[] => {
@@ -26,7 +32,7 @@ function recorder() {
       .map((s) => parseServerMessage((s.msg as { frame: Uint8Array }).frame)!);
     return out;
   };
-  return { sent, seats, ended, events, framesFor, clear: () => (sent.length = 0) };
+  return { sent, seats, ended, endReasons, requeued, events, framesFor, clear: () => (sent.length = 0) };
 }
 
 describe('Room', () => {
@@ -153,5 +159,67 @@ describe('Room', () => {
     expect(room.ended).toBe(false);
     room.step(6_000);
     expect(r.ended).toEqual([null]);
+  });
+});
+
+describe('Room with a matchmaking roster', () => {
+  const roster = (noShow: 'continue' | 'requeue') => ({
+    matchId: 'm1',
+    queue: 'duo.eu',
+    teams: [
+      ['a', 'b'],
+      ['c', 'd'],
+    ],
+    tickets: [
+      { id: 't1', players: ['a', 'b'], enqueuedAt: 11 },
+      { id: 't2', players: ['c'], enqueuedAt: 12 },
+      { id: 't3', players: ['d'], enqueuedAt: 13 },
+    ],
+    joinDeadlineAt: 1_000,
+    noShow,
+  });
+
+  it('admits rostered players only, and no bots', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 3, 0, roster('requeue'));
+    expect(room.join('a', 'gw', 0)).toEqual({ ok: true, resumed: false });
+    expect(room.join('stranger', 'gw', 0)).toMatchObject({ ok: false, code: 'not_in_roster' });
+    expect(room.humanCount).toBe(1);
+    expect(room.checkpoint().seats.map((s) => s.playerId)).toEqual(['a']);
+  });
+
+  it('requeue: at the deadline, ends and re-queues those who came, keeping parties and priority', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0, roster('requeue'));
+    room.join('a', 'gw', 0);
+    room.join('b', 'gw', 0);
+    room.join('c', 'gw', 0);
+    room.step(999);
+    expect(room.ended).toBe(false);
+    room.step(1_000);
+    expect(room.ended).toBe(true);
+    expect(r.endReasons).toEqual(['no_show']);
+    expect(r.requeued).toEqual([
+      {
+        queue: 'duo.eu',
+        tickets: [
+          { players: ['a', 'b'], enqueuedAt: 11 },
+          { players: ['c'], enqueuedAt: 12 },
+        ],
+      },
+    ]);
+  });
+
+  it('continue: drops no-shows and plays on with the rest; the result names the match', () => {
+    const r = recorder();
+    const room = Room.create('r1', arenaGame, settings, r.events, 0, 0, roster('continue'));
+    room.join('a', 'gw', 0);
+    room.join('c', 'gw', 0);
+    room.step(1_000);
+    expect(room.ended).toBe(false);
+    expect(room.join('d', 'gw', 1_050)).toMatchObject({ ok: false, code: 'room_ended' });
+    (room.checkpoint().state as { players: { a: { score: number } } }).players.a.score = 100;
+    room.step(1_100);
+    expect(r.ended[0]).toMatchObject({ matchId: 'm1', queue: 'duo.eu', teams: [['a'], ['c']], winner: 'a' });
   });
 });

@@ -1,0 +1,75 @@
+/** Matchmaker process: `tsx apps/matchmaker/main.ts`. Run several; they share the queues safely. */
+import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
+import { instanceId } from '../../shared/config/instance-id.js';
+import { loadConfig } from '../../shared/config/index.js';
+import { announceReady } from '../../shared/log/announce-ready.js';
+import { createLogger } from '../../shared/log/logger.js';
+import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
+import { queueIds } from '../../shared/matchmaking/modes.js';
+import { RoomServerRegistry } from '../../shared/placement/registry.js';
+import { RoomPlacement } from '../../shared/placement/room-placement.js';
+import { realtimeKeys } from '../../shared/redis/keys.js';
+import { RosterStore } from '../../shared/rooms/roster.js';
+import { Matchmaker } from './matchmaker.js';
+import { MatchStore } from './match-store.js';
+import { MatchmakerMetrics } from './metrics.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const mm = config.matchmaker;
+  const id = instanceId(mm.id, 'mm');
+  const log = createLogger('matchmaker', id, config.log.level);
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => log.error({ err }, 'redis error'));
+  const rt = realtimeKeys(config.redis.keyPrefix);
+  const metrics = new MatchmakerMetrics();
+  const queues = queueIds(mm.modes, mm.regions);
+  const matchmaker = new Matchmaker({
+    id,
+    queues,
+    modes: mm.modes,
+    store: new MatchStore(redis, matchmakingKeys(config.redis.keyPrefix)),
+    rosters: new RosterStore(redis, rt),
+    placement: new RoomPlacement(redis, rt, new RoomServerRegistry(redis, rt, config.registry.ttlMs)),
+    metrics,
+    log,
+    claimTimeoutMs: mm.claimTimeoutMs,
+    idleDelayMs: mm.idleDelayMs,
+  });
+
+  const http = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    } else if (req.url === '/healthz') {
+      res.writeHead(200).end('ok');
+    } else {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => http.listen(mm.httpPort, mm.httpHost, resolve));
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : mm.httpPort;
+  matchmaker.start();
+  announceReady('matchmaker', id, { port, queues });
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    matchmaker.stop();
+    http.close();
+    setTimeout(() => {
+      redis.disconnect();
+      process.exit(0);
+    }, 100);
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

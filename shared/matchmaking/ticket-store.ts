@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { MatchmakingKeys } from './keys.js';
+import type { MatchmakingEvent, Ticket } from './types.js';
+
+// Refuses when any player already has a live ticket; otherwise queues the ticket and marks
+// every player, all at once.
+const ENQUEUE = `
+for i = 4, #KEYS do
+  local state = redis.call('HGET', KEYS[i], 'state')
+  if state == 'queued' or state == 'claimed' then return i - 3 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[5])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+for i = 4, #KEYS do
+  redis.call('DEL', KEYS[i])
+  redis.call('HSET', KEYS[i], 'state', 'queued', 'ticket', ARGV[1], 'queue', ARGV[2])
+  redis.call('PEXPIRE', KEYS[i], ARGV[6])
+end
+return 0`;
+
+// Cancels only a ticket still waiting in its pool: one a matchmaker has claimed is being
+// placed in a match right now and cannot be pulled out of it.
+const CANCEL = `
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1] .. '|cancelled')
+for i = 5, #KEYS do
+  if redis.call('HGET', KEYS[i], 'ticket') == ARGV[1] then redis.call('DEL', KEYS[i]) end
+end
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1`;
+
+export interface PlayerQueueStatus {
+  state?: 'queued' | 'claimed' | 'matched';
+  ticket?: string;
+  queue?: string;
+  match?: string;
+  room?: string;
+  teams?: string;
+}
+
+export type EnqueueResult =
+  { ok: true; ticket: Ticket } | { ok: false; code: 'already_queued'; message: string };
+export type CancelResult =
+  { ok: true; ticket: Ticket } | { ok: false; code: 'not_queued' | 'matching'; message: string };
+
+/** A queued ticket's player state is kept at most this long (a leak guard; timeouts clear it). */
+const PLAYER_STATE_TTL_MS = 24 * 3_600_000;
+
+/** Tickets in and out of queues: what gateways (and room servers, to re-queue) use. */
+export class TicketStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: MatchmakingKeys,
+  ) {}
+
+  /** Queues players (one, or a party kept together); refuses if any of them is queued already. */
+  async enqueue(
+    queue: string,
+    players: string[],
+    rating: number,
+    enqueuedAt = Date.now(),
+  ): Promise<EnqueueResult> {
+    const ticket: Ticket = { id: `t-${randomUUID()}`, queue, players, rating, enqueuedAt };
+    const k = this.keys;
+    const refused = (await this.redis.eval(
+      ENQUEUE,
+      3 + players.length,
+      k.tickets,
+      k.pool(queue),
+      k.age(queue),
+      ...players.map((p) => k.player(p)),
+      ticket.id,
+      queue,
+      String(rating),
+      String(enqueuedAt),
+      JSON.stringify(ticket),
+      String(PLAYER_STATE_TTL_MS),
+    )) as number;
+    if (refused > 0) {
+      const who = players[refused - 1]!;
+      return {
+        ok: false,
+        code: 'already_queued',
+        message: `${who} is already in a queue; cancel that first`,
+      };
+    }
+    return { ok: true, ticket };
+  }
+
+  /** Tells the ticket's players (through their gateways) that they are queued again. */
+  async announceRequeue(ticket: Ticket): Promise<void> {
+    const event: MatchmakingEvent = {
+      type: 'requeued',
+      players: ticket.players,
+      queue: ticket.queue,
+      ticketId: ticket.id,
+    };
+    await this.redis.publish(this.keys.events, JSON.stringify(event));
+  }
+
+  async status(playerId: string): Promise<PlayerQueueStatus> {
+    return (await this.redis.hgetall(this.keys.player(playerId))) as PlayerQueueStatus;
+  }
+
+  /** Cancels the player's ticket (the whole party's); its other players are told. */
+  async cancel(playerId: string): Promise<CancelResult> {
+    const status = await this.status(playerId);
+    if (!status.ticket || !status.queue || status.state === 'matched') {
+      return { ok: false, code: 'not_queued', message: 'not in a queue' };
+    }
+    if (status.state === 'claimed')
+      return { ok: false, code: 'matching', message: 'a match is being formed; too late to cancel' };
+    const raw = await this.redis.hget(this.keys.tickets, status.ticket);
+    if (!raw) return { ok: false, code: 'not_queued', message: 'not in a queue' };
+    const ticket = JSON.parse(raw) as Ticket;
+    const event: MatchmakingEvent = {
+      type: 'queue_ended',
+      players: ticket.players,
+      queue: ticket.queue,
+      reason: 'cancelled',
+      message: `matchmaking cancelled by ${playerId}`,
+    };
+    const k = this.keys;
+    const done = (await this.redis.eval(
+      CANCEL,
+      4 + ticket.players.length,
+      k.tickets,
+      k.pool(ticket.queue),
+      k.age(ticket.queue),
+      k.outcomes,
+      ...ticket.players.map((p) => k.player(p)),
+      ticket.id,
+      String(Date.now()),
+      k.events,
+      JSON.stringify(event),
+    )) as number;
+    return done === 1
+      ? { ok: true, ticket }
+      : { ok: false, code: 'matching', message: 'a match is being formed; too late to cancel' };
+  }
+}

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModeConfig } from '../../shared/matchmaking/modes.js';
+import type { ArenaClient, ArenaClientEvents } from '../../shared/client/index.js';
+import { ArenaCluster } from '../helpers/arena-cluster.js';
+import { RawSocket } from '../helpers/raw-socket.js';
+import { waitForClient } from '../helpers/wait-for.js';
+
+const duel: ModeConfig = {
+  teams: 2,
+  teamSize: 1,
+  window: { initial: 100, perSecond: 100, exponent: 1, max: 400 },
+  maxWaitMs: 1_500,
+  joinDeadlineMs: 1_500,
+  noShow: 'requeue',
+};
+
+let cluster: ArenaCluster;
+beforeAll(async () => {
+  cluster = await ArenaCluster.start({
+    gateways: 2,
+    roomServers: 1,
+    matchmakers: 1,
+    env: { MATCHMAKER_MODES: JSON.stringify({ duel }), MATCHMAKER_REGIONS: 'eu,us' },
+  });
+});
+afterAll(() => cluster?.stop());
+
+function next<K extends keyof ArenaClientEvents>(client: ArenaClient, event: K, what: string) {
+  return waitForClient(client, event, (p) => p !== undefined, what) as Promise<ArenaClientEvents[K]>;
+}
+
+describe('matchmaking through the gateways (real processes, real Redis)', () => {
+  it('matches two players on different gateways and seats both in the allocated room', async () => {
+    const a = await cluster.client([0]);
+    const b = await cluster.client([1]);
+    const queuedA = next(a, 'queued', 'a queued');
+    const foundA = next(a, 'matchFound', 'a matched');
+    const foundB = next(b, 'matchFound', 'b matched');
+    const joinedA = next(a, 'joined', 'a joined');
+    const joinedB = next(b, 'joined', 'b joined');
+    a.queue('duel.eu');
+    b.queue('duel.eu');
+    expect((await queuedA).queue).toBe('duel.eu');
+    const [fa, fb] = await Promise.all([foundA, foundB]);
+    expect(fa.matchId).toBe(fb.matchId);
+    expect(fa.teams.flat().sort()).toEqual([a.playerId, b.playerId].sort());
+    const [ja, jb] = await Promise.all([joinedA, joinedB]);
+    expect(ja.roomId).toBe(fa.roomId);
+    expect(jb.roomId).toBe(fa.roomId);
+
+    // The matchmaker exposes what it did.
+    const metrics = await (await fetch(`http://127.0.0.1:${cluster.matchmakers[0]!.port}/metrics`)).text();
+    expect(metrics).toMatch(/^arena_matchmaker_matches_total\{queue="duel.eu"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^arena_matchmaker_time_to_match_seconds\{quantile="0.99",queue="duel.eu"\} [0-9.]+$/m,
+    );
+    expect(metrics).toMatch(/^arena_matchmaker_queue_depth\{queue="duel.us"\} \d+$/m);
+
+    // A matchmade room admits its roster only.
+    const stranger = await cluster.client([0]);
+    await expect(stranger.join(fa.roomId)).rejects.toThrow(/not_in_roster/);
+  });
+
+  it('keeps one ticket per player, cancels on request, and names unknown queues', async () => {
+    const { token } = await cluster.guestToken(0);
+    const raw = await RawSocket.open(cluster.gatewayUrl(0), token);
+    await raw.until((s) => s.received.some((m) => m.type === 'welcome'), 'welcome');
+    const { encodeClientMessage } = await import('../../shared/protocol/index.js');
+    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.us' }));
+    await raw.until((s) => s.received.some((m) => m.type === 'queued'), 'queued');
+    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.us' }));
+    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'chess.mars' }));
+    await raw.until((s) => s.errors().length >= 2, 'two errors');
+    // unknown_queue needs no Redis round trip, so it may overtake: compare as a set.
+    expect(
+      raw
+        .errors()
+        .map((e) => (e.type === 'error' ? e.code : ''))
+        .sort(),
+    ).toEqual(['already_queued', 'unknown_queue']);
+    raw.ws.send(encodeClientMessage({ type: 'cancel_queue' }));
+    await raw.until((s) => s.received.some((m) => m.type === 'queue_ended'), 'queue_ended');
+    expect(raw.received.find((m) => m.type === 'queue_ended')).toMatchObject({
+      reason: 'cancelled',
+      queue: 'duel.us',
+    });
+    raw.ws.send(encodeClientMessage({ type: 'cancel_queue' }));
+    await raw.until((s) => s.errors('not_queued').length === 1, 'not_queued');
+  });
+
+  it('gives up after the queue’s maximum wait, with a clear message', async () => {
+    const lonely = await cluster.client([1]);
+    const ended = next(lonely, 'queueEnded', 'the timeout');
+    lonely.queue('duel.us');
+    const e = await ended;
+    expect(e).toMatchObject({ queue: 'duel.us', reason: 'timeout' });
+    expect(e.message).toMatch(/no match found within 2 s/);
+  });
+
+  it('re-queues the player who came when the other does not join in time', async () => {
+    const present = await cluster.client([0]);
+    const { token } = await cluster.guestToken(1);
+    const absent = await RawSocket.open(cluster.gatewayUrl(1), token); // gets the match, never joins
+    await absent.until((s) => s.received.some((m) => m.type === 'welcome'), 'welcome');
+    const joined = next(present, 'joined', 'the present player joined');
+    const left = next(present, 'left', 'the no-show verdict');
+    present.queue('duel.eu');
+    const { encodeClientMessage } = await import('../../shared/protocol/index.js');
+    absent.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.eu' }));
+    await joined;
+    const requeued = waitForClient(present, 'queued', (q) => q !== undefined, 're-queue');
+    expect((await left).reason).toMatch(/no_show/);
+    expect((await requeued)!.queue).toBe('duel.eu');
+    present.cancelQueue();
+  });
+});
