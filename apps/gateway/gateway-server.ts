@@ -175,7 +175,9 @@ export class GatewayServer {
   }
 
   private dispatch(conn: ClientConnection, msg: ClientMessage): void {
-    if (msg.type === 'queue') this.background(this.o.matchmaking.queue(conn, msg.queue), 'queue');
+    if (msg.type === 'queue') this.background(this.o.matchmaking.queue(conn, msg.queue, msg.party), 'queue');
+    else if (msg.type === 'party_accept')
+      this.background(this.o.matchmaking.acceptParty(conn, msg.leader), 'party');
     else if (msg.type === 'cancel_queue') this.background(this.o.matchmaking.cancel(conn), 'cancel');
     else this.o.router.message(conn, msg);
   }

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
     keys: mmKeys,
     queues: new Set(queueIds(config.matchmaker.modes, config.matchmaker.regions)),
+    modes: config.matchmaker.modes,
     inRoom: (playerId) => router.inRoom(playerId),
     connectionOf: (playerId) => router.connectionOf(playerId),
     log,

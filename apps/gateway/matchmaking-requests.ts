@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/log/logger.js';
 import type { MatchmakingKeys } from '../../shared/matchmaking/keys.js';
+import { modeOfQueue, type ModeConfig } from '../../shared/matchmaking/modes.js';
 import type { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import type { MatchmakingEvent } from '../../shared/matchmaking/types.js';
 import { encodeServerMessage, ErrorCode, type ServerMessage } from '../../shared/protocol/index.js';
@@ -11,8 +12,9 @@ export interface MatchmakingRequestsOptions {
   tickets: TicketStore;
   ratings: MatchmakingRatings;
   keys: MatchmakingKeys;
-  /** The queues that exist ("mode.region"). */
+  /** The queues that exist ("mode.region"), and their modes. */
   queues: ReadonlySet<string>;
+  modes: Record<string, ModeConfig>;
   /** Whether the player currently has a room on this gateway (then they cannot queue). */
   inRoom: (playerId: string) => boolean;
   /** The connection holding this player on this gateway, if any. */
@@ -42,20 +44,46 @@ export class MatchmakingRequests {
     this.subscriber?.disconnect();
   }
 
-  async queue(conn: ClientConnection, queue: string): Promise<void> {
-    if (!this.o.queues.has(queue)) {
+  /** Queues the player, or the party they lead (every member must have accepted first). */
+  async queue(conn: ClientConnection, queue: string, party: string[]): Promise<void> {
+    const mode = modeOfQueue(queue, this.o.modes);
+    if (!mode || !this.o.queues.has(queue)) {
       return this.error(
         conn,
         ErrorCode.UnknownQueue,
         `no queue "${queue}"; queues: ${[...this.o.queues].join(', ')}`,
       );
     }
+    const players = [conn.playerId, ...new Set(party.filter((p) => p !== conn.playerId))];
+    if (players.length > mode.teamSize) {
+      return this.error(
+        conn,
+        ErrorCode.BadRequest,
+        `a party in ${queue} has at most ${mode.teamSize} players`,
+      );
+    }
+    const refused = await this.o.tickets.notInParty(conn.playerId, players.slice(1));
+    if (refused.length > 0) {
+      return this.error(
+        conn,
+        ErrorCode.BadRequest,
+        `not in your party (they must accept first): ${refused.join(', ')}`,
+      );
+    }
     if (this.o.inRoom(conn.playerId))
       return this.error(conn, ErrorCode.AlreadyInRoom, 'leave your room before queueing');
-    const rating = await this.o.ratings.of([conn.playerId]);
-    const result = await this.o.tickets.enqueue(queue, [conn.playerId], rating);
+    const rating = await this.o.ratings.of(players);
+    const result = await this.o.tickets.enqueue(queue, players, rating);
     if (!result.ok) return this.error(conn, ErrorCode.AlreadyQueued, result.message);
-    conn.send(encodeServerMessage({ type: 'queued', queue, ticketId: result.ticket.id }));
+    if (players.length > 1) await this.o.tickets.announceQueued(result.ticket);
+    else conn.send(encodeServerMessage({ type: 'queued', queue, ticketId: result.ticket.id }));
+  }
+
+  async acceptParty(conn: ClientConnection, leader: string): Promise<void> {
+    if (leader === conn.playerId)
+      return this.error(conn, ErrorCode.BadRequest, 'you lead your own party already');
+    await this.o.tickets.acceptParty(leader, conn.playerId);
+    conn.send(encodeServerMessage({ type: 'party_accepted', leader }));
   }
 
   async cancel(conn: ClientConnection): Promise<void> {
@@ -112,7 +140,7 @@ function toClientMessage(e: MatchmakingEvent): ServerMessage {
       return { type: 'match_found', matchId: e.matchId, roomId: e.roomId, queue: e.queue, teams: e.teams };
     case 'queue_ended':
       return { type: 'queue_ended', queue: e.queue, reason: e.reason, message: e.message };
-    case 'requeued':
+    case 'queued':
       return { type: 'queued', queue: e.queue, ticketId: e.ticketId };
   }
 }

@@ -116,7 +116,10 @@ export class PlayerRouter {
     }
   }
 
-  message(conn: ClientConnection, msg: Exclude<ClientMessage, { type: 'queue' | 'cancel_queue' }>): void {
+  message(
+    conn: ClientConnection,
+    msg: Exclude<ClientMessage, { type: 'queue' | 'cancel_queue' | 'party_accept' }>,
+  ): void {
     const player = this.players.get(conn.playerId);
     if (!player || player.conn !== conn) return;
     switch (msg.type) {

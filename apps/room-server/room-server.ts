@@ -253,7 +253,7 @@ export class RoomServer {
       const rating = await this.o.ratings.of(t.players);
       const result = await this.o.tickets.enqueue(queue, t.players, rating, t.enqueuedAt);
       this.o.log.info({ queue, players: t.players, ok: result.ok }, 'no-show: players re-queued');
-      if (result.ok) await this.o.tickets.announceRequeue(result.ticket);
+      if (result.ok) await this.o.tickets.announceQueued(result.ticket);
     }
   }
 

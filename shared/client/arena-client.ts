@@ -48,6 +48,7 @@ export interface ArenaClientEvents extends Record<string, unknown> {
   queued: { queue: string; ticketId: string };
   matchFound: { matchId: string; roomId: string; queue: string; teams: string[][] };
   queueEnded: { queue: string; reason: string; message: string };
+  partyAccepted: { leader: string };
 }
 
 const JOIN_ERRORS = new Set<string>([
@@ -127,9 +128,17 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
     return this.seq;
   }
 
-  /** Asks for a match in a queue ("duel.eu"); `matchFound` follows, then (by default) the room. */
-  queue(queue: string): void {
-    this.send(encodeClientMessage({ type: 'queue', queue }));
+  /**
+   * Asks for a match in a queue ("duel.eu"); `matchFound` follows, then (by default) the room.
+   * With `party`, this player leads: each member must have called acceptParty(leaderId) first.
+   */
+  queue(queue: string, party: string[] = []): void {
+    this.send(encodeClientMessage({ type: 'queue', queue, party }));
+  }
+
+  /** Agrees to be queued in `leaderId`'s party (valid for 10 minutes). */
+  acceptParty(leaderId: string): void {
+    this.send(encodeClientMessage({ type: 'party_accept', leader: leaderId }));
   }
 
   cancelQueue(): void {
@@ -254,6 +263,9 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
             this.emit('error', { code: 'join_failed', message: err.message }),
           );
         }
+        return;
+      case 'party_accepted':
+        this.emit('partyAccepted', { leader: msg.leader });
         return;
       case 'queue_ended':
         this.emit('queueEnded', { queue: msg.queue, reason: msg.reason, message: msg.message });

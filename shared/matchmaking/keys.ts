@@ -17,6 +17,8 @@ export function matchmakingKeys(prefix: string) {
     tickets: `${mm}:tickets`,
     /** Hash per player: state (queued | claimed | matched), ticket, queue, match, room. */
     player: (playerId: string) => `${mm}:player:${playerId}`,
+    /** Set: players who accepted to be queued in this leader's party. */
+    party: (leader: string) => `${mm}:party:${leader}`,
     /** String: a match record (JSON). */
     match: (matchId: string) => `${mm}:match:${matchId}`,
     /** Sorted set: match id -> creation time. */

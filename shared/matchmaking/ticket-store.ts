@@ -48,6 +48,9 @@ export type EnqueueResult =
 export type CancelResult =
   { ok: true; ticket: Ticket } | { ok: false; code: 'not_queued' | 'matching'; message: string };
 
+/** How long a party acceptance stays valid. */
+export const PARTY_ACCEPT_TTL_MS = 10 * 60_000;
+
 /** A queued ticket's player state is kept at most this long (a leak guard; timeouts clear it). */
 const PLAYER_STATE_TTL_MS = 24 * 3_600_000;
 
@@ -92,15 +95,31 @@ export class TicketStore {
     return { ok: true, ticket };
   }
 
-  /** Tells the ticket's players (through their gateways) that they are queued again. */
-  async announceRequeue(ticket: Ticket): Promise<void> {
+  /** Tells the ticket's players (through their gateways) that they are queued. */
+  async announceQueued(ticket: Ticket): Promise<void> {
     const event: MatchmakingEvent = {
-      type: 'requeued',
+      type: 'queued',
       players: ticket.players,
       queue: ticket.queue,
       ticketId: ticket.id,
     };
     await this.redis.publish(this.keys.events, JSON.stringify(event));
+  }
+
+  /** Records that `member` agrees to be queued by `leader` (for PARTY_ACCEPT_TTL_MS). */
+  async acceptParty(leader: string, member: string): Promise<void> {
+    await this.redis
+      .multi()
+      .sadd(this.keys.party(leader), member)
+      .pexpire(this.keys.party(leader), PARTY_ACCEPT_TTL_MS)
+      .exec();
+  }
+
+  /** The members of `members` who have not accepted `leader`'s party. */
+  async notInParty(leader: string, members: string[]): Promise<string[]> {
+    if (members.length === 0) return [];
+    const flags = await this.redis.smismember(this.keys.party(leader), ...members);
+    return members.filter((_, i) => flags[i] !== 1);
   }
 
   async status(playerId: string): Promise<PlayerQueueStatus> {

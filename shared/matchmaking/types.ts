@@ -36,5 +36,5 @@ export type MatchmakingEvent =
       reason: 'timeout' | 'cancelled' | 'no_show';
       message: string;
     }
-  /** Back in the queue after a match that did not start (no-shows), with the original priority. */
-  | { type: 'requeued'; players: string[]; queue: string; ticketId: string };
+  /** Queued by someone else: a party leader, or a room server re-queueing after no-shows. */
+  | { type: 'queued'; players: string[]; queue: string; ticketId: string };

@@ -1,6 +1,6 @@
 import { decodeFrame, encodeFrame } from './codec.js';
 import { ErrorCode } from './errors.js';
-import { asFiniteNumber, asId, asUint, isPlainObject } from './fields.js';
+import { asFiniteNumber, asId, asIdList, asUint, isPlainObject } from './fields.js';
 
 /** Bumped on any incompatible change; clients state theirs when they connect (?v=). */
 export const PROTOCOL_VERSION = 1;
@@ -14,9 +14,12 @@ export const ClientType = {
   Ping: 4,
   Queue: 10,
   CancelQueue: 11,
+  PartyAccept: 12,
 } as const;
 
 export const MAX_BOTS_PER_ROOM = 7;
+/** Other players a party leader may bring (the mode's team size bounds it further). */
+export const MAX_PARTY_MEMBERS = 15;
 
 export interface JoinOptions {
   /** Server-side bots to add when this join creates the room (0..MAX_BOTS_PER_ROOM). */
@@ -28,7 +31,9 @@ export type ClientMessage =
   | { type: 'input'; seq: number; input: unknown }
   | { type: 'leave' }
   | { type: 'ping'; clientTime: number }
-  | { type: 'queue'; queue: string }
+  /** `party`: the other players (each must have sent party_accept for this leader first). */
+  | { type: 'queue'; queue: string; party: string[] }
+  | { type: 'party_accept'; leader: string }
   | { type: 'cancel_queue' };
 
 export function encodeClientMessage(msg: ClientMessage): Uint8Array {
@@ -42,7 +47,9 @@ export function encodeClientMessage(msg: ClientMessage): Uint8Array {
     case 'ping':
       return encodeFrame([ClientType.Ping, msg.clientTime]);
     case 'queue':
-      return encodeFrame([ClientType.Queue, msg.queue]);
+      return encodeFrame([ClientType.Queue, msg.queue, msg.party]);
+    case 'party_accept':
+      return encodeFrame([ClientType.PartyAccept, msg.leader]);
     case 'cancel_queue':
       return encodeFrame([ClientType.CancelQueue]);
   }
@@ -95,7 +102,15 @@ export function parseClientMessage(bytes: Uint8Array): Parsed<ClientMessage> {
       const queue = asId(a);
       if (!queue)
         return bad(ErrorCode.BadRequest, 'queue: queue id must be 1-64 characters of [A-Za-z0-9_.:-]');
-      return { ok: true, msg: { type: 'queue', queue } };
+      const party = b === undefined || b === null ? [] : asIdList(b, MAX_PARTY_MEMBERS);
+      if (!party)
+        return bad(ErrorCode.BadRequest, `queue: party must list at most ${MAX_PARTY_MEMBERS} player ids`);
+      return { ok: true, msg: { type: 'queue', queue, party } };
+    }
+    case ClientType.PartyAccept: {
+      const leader = asId(a);
+      if (!leader) return bad(ErrorCode.BadRequest, 'party_accept: leader must be a player id');
+      return { ok: true, msg: { type: 'party_accept', leader } };
     }
     case ClientType.CancelQueue:
       return { ok: true, msg: { type: 'cancel_queue' } };

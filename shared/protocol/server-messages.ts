@@ -13,6 +13,7 @@ export const ServerType = {
   Queued: 110,
   MatchFound: 111,
   QueueEnded: 112,
+  PartyAccepted: 113,
 } as const;
 
 /** One thing in a room as players see it: a flat record of numbers, strings and booleans. */
@@ -59,7 +60,8 @@ export type ServerMessage =
   | { type: 'left'; roomId: string; reason: string }
   | { type: 'queued'; queue: string; ticketId: string }
   | { type: 'match_found'; matchId: string; roomId: string; queue: string; teams: string[][] }
-  | { type: 'queue_ended'; queue: string; reason: string; message: string };
+  | { type: 'queue_ended'; queue: string; reason: string; message: string }
+  | { type: 'party_accepted'; leader: string };
 
 export function encodeServerMessage(m: ServerMessage): Uint8Array {
   switch (m.type) {
@@ -83,6 +85,8 @@ export function encodeServerMessage(m: ServerMessage): Uint8Array {
       return encodeFrame([ServerType.MatchFound, m.matchId, m.roomId, m.queue, m.teams]);
     case 'queue_ended':
       return encodeFrame([ServerType.QueueEnded, m.queue, m.reason, m.message]);
+    case 'party_accepted':
+      return encodeFrame([ServerType.PartyAccepted, m.leader]);
   }
 }
 
@@ -142,6 +146,8 @@ export function parseServerMessage(bytes: Uint8Array): ServerMessage | undefined
       return str(a) && str(b) && str(c)
         ? { type: 'queue_ended', queue: a, reason: b, message: c }
         : undefined;
+    case ServerType.PartyAccepted:
+      return asId(a) ? { type: 'party_accepted', leader: a as string } : undefined;
     default:
       return undefined;
   }

@@ -20,7 +20,10 @@ beforeAll(async () => {
     gateways: 2,
     roomServers: 1,
     matchmakers: 1,
-    env: { MATCHMAKER_MODES: JSON.stringify({ duel }), MATCHMAKER_REGIONS: 'eu,us' },
+    env: {
+      MATCHMAKER_MODES: JSON.stringify({ duel, duo: { ...duel, teamSize: 2 } }),
+      MATCHMAKER_REGIONS: 'eu,us',
+    },
   });
 });
 afterAll(() => cluster?.stop());
@@ -66,10 +69,10 @@ describe('matchmaking through the gateways (real processes, real Redis)', () => 
     const raw = await RawSocket.open(cluster.gatewayUrl(0), token);
     await raw.until((s) => s.received.some((m) => m.type === 'welcome'), 'welcome');
     const { encodeClientMessage } = await import('../../shared/protocol/index.js');
-    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.us' }));
+    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.us', party: [] }));
     await raw.until((s) => s.received.some((m) => m.type === 'queued'), 'queued');
-    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.us' }));
-    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'chess.mars' }));
+    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.us', party: [] }));
+    raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'chess.mars', party: [] }));
     await raw.until((s) => s.errors().length >= 2, 'two errors');
     // unknown_queue needs no Redis round trip, so it may overtake: compare as a set.
     expect(
@@ -106,11 +109,33 @@ describe('matchmaking through the gateways (real processes, real Redis)', () => 
     const left = next(present, 'left', 'the no-show verdict');
     present.queue('duel.eu');
     const { encodeClientMessage } = await import('../../shared/protocol/index.js');
-    absent.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.eu' }));
+    absent.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.eu', party: [] }));
     await joined;
     const requeued = waitForClient(present, 'queued', (q) => q !== undefined, 're-queue');
     expect((await left).reason).toMatch(/no_show/);
     expect((await requeued)!.queue).toBe('duel.eu');
     present.cancelQueue();
+  });
+
+  it('queues a party that its members accepted, keeps it on one team, and refuses one they did not', async () => {
+    const [leader, member, x, y, outsider] = (await Promise.all(
+      [0, 1, 0, 1, 0].map((g) => cluster.client([g])),
+    )) as [ArenaClient, ArenaClient, ArenaClient, ArenaClient, ArenaClient];
+    const refused = waitForClient(leader, 'error', (e) => e?.code === 'bad_request', 'refusal');
+    leader.queue('duo.eu', [outsider.playerId]);
+    expect((await refused)!.message).toMatch(/must accept first/);
+
+    const accepted = next(member, 'partyAccepted', 'accept ack');
+    member.acceptParty(leader.playerId);
+    expect((await accepted).leader).toBe(leader.playerId);
+    const memberQueued = next(member, 'queued', 'the member hears it is queued');
+    const found = next(member, 'matchFound', 'the party is matched');
+    leader.queue('duo.eu', [member.playerId]);
+    expect((await memberQueued).queue).toBe('duo.eu');
+    x.queue('duo.eu');
+    y.queue('duo.eu');
+    const { teams } = await found;
+    expect(teams.some((t) => t.includes(leader.playerId) && t.includes(member.playerId))).toBe(true);
+    expect(teams.flat().sort()).toEqual([leader.playerId, member.playerId, x.playerId, y.playerId].sort());
   });
 });
