@@ -25,6 +25,8 @@ import { InvalidToken, type Session, type TokenService } from './auth/tokens.js'
 import type { ClientConnection } from './client-connection.js';
 import type { MatchmakingRequests } from './matchmaking-requests.js';
 import type { PlayerRouter } from './player-router.js';
+import type { Leaderboards } from '../../shared/rankings/leaderboards.js';
+import { answerLeaderboardFrame, handleLeaderboardHttp } from './leaderboard-endpoint.js';
 import { RateLimiter } from './rate-limiter.js';
 import { loadStaticFiles } from './static-files.js';
 
@@ -48,6 +50,7 @@ export interface GatewayServerOptions {
   tokens: TokenService;
   router: PlayerRouter;
   matchmaking: MatchmakingRequests;
+  leaderboards: Leaderboards;
   log: Logger;
 }
 
@@ -143,6 +146,7 @@ export class GatewayServer {
         if (o.config.auth.guestEnabled) handleGuestLogin(res, o.tokens);
         else res.writeStatus('404 Not Found').end('guest login is disabled');
       })
+      .get('/leaderboard', (res, req) => handleLeaderboardHttp(res, req, o.leaderboards, o.log))
       .get('/healthz', (res) => {
         res.end('ok');
       })
@@ -176,7 +180,12 @@ export class GatewayServer {
 
   private dispatch(conn: ClientConnection, msg: ClientMessage): void {
     if (msg.type === 'queue') this.background(this.o.matchmaking.queue(conn, msg.queue, msg.party), 'queue');
-    else if (msg.type === 'party_accept')
+    else if (msg.type === 'leaderboard') {
+      this.background(
+        answerLeaderboardFrame(conn, msg.requestId, msg.query, this.o.leaderboards, this.o.log),
+        'leaderboard',
+      );
+    } else if (msg.type === 'party_accept')
       this.background(this.o.matchmaking.acceptParty(conn, msg.leader), 'party');
     else if (msg.type === 'cancel_queue') this.background(this.o.matchmaking.cancel(conn), 'cancel');
     else this.o.router.message(conn, msg);

@@ -11,6 +11,10 @@ import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { queueIds } from '../../shared/matchmaking/modes.js';
 import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/ratings/matchmaking-ratings.js';
+import { rankingKeys } from '../../shared/rankings/keys.js';
+import { Leaderboards } from '../../shared/rankings/leaderboards.js';
+import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';
+import { Seasons } from '../../shared/rankings/seasons.js';
 import { TokenService } from './auth/tokens.js';
 import { MatchmakingRequests } from './matchmaking-requests.js';
 import { GatewayServer } from './gateway-server.js';
@@ -47,7 +51,14 @@ async function main(): Promise<void> {
   });
   await matchmaking.listen(redis);
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlS);
-  const server = new GatewayServer({ gatewayId, config, tokens, router, matchmaking, log });
+  const rankingsRedis = connectRankingsRedis(config.redis.url, config.redis.clusterNodes);
+  const rankingKeysForPrefix = rankingKeys(config.redis.keyPrefix);
+  const leaderboards = new Leaderboards(
+    rankingsRedis,
+    rankingKeysForPrefix,
+    new Seasons(rankingsRedis, rankingKeysForPrefix),
+  );
+  const server = new GatewayServer({ gatewayId, config, tokens, router, matchmaking, leaderboards, log });
   const port = await server.listen();
   announceReady('gateway', gatewayId, { port, url: `http://${config.gateway.host}:${port}` });
 
@@ -55,6 +66,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping: asking clients to reconnect elsewhere');
     server.stop();
     matchmaking.close();
+    rankingsRedis.disconnect();
     setTimeout(() => {
       redis.disconnect();
       process.exit(0);

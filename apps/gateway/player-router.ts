@@ -118,7 +118,7 @@ export class PlayerRouter {
 
   message(
     conn: ClientConnection,
-    msg: Exclude<ClientMessage, { type: 'queue' | 'cancel_queue' | 'party_accept' }>,
+    msg: Exclude<ClientMessage, { type: 'queue' | 'cancel_queue' | 'party_accept' | 'leaderboard' }>,
   ): void {
     const player = this.players.get(conn.playerId);
     if (!player || player.conn !== conn) return;

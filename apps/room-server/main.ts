@@ -9,6 +9,11 @@ import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/ratings/matchmaking-ratings.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
 import { RosterStore } from '../../shared/rooms/roster.js';
+import { rankingKeys } from '../../shared/rankings/keys.js';
+import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';
+import { RatingStore } from '../../shared/rankings/rating-store.js';
+import { Seasons } from '../../shared/rankings/seasons.js';
+import { applyWithRetry } from './apply-with-retry.js';
 import { games } from './games/index.js';
 import { RoomServer } from './room-server.js';
 
@@ -24,6 +29,9 @@ async function main(): Promise<void> {
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => log.error({ err }, 'redis error'));
   const keys = realtimeKeys(config.redis.keyPrefix);
+  const rankingsRedis = connectRankingsRedis(config.redis.url, config.redis.clusterNodes);
+  const rk = rankingKeys(config.redis.keyPrefix);
+  const ratingStore = new RatingStore(rankingsRedis, rk, new Seasons(rankingsRedis, rk));
   const server = new RoomServer({
     id,
     config,
@@ -33,6 +41,8 @@ async function main(): Promise<void> {
     tickets: new TicketStore(redis, matchmakingKeys(config.redis.keyPrefix)),
     ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
     rosters: new RosterStore(redis, keys),
+    onMatchEnded: (result) =>
+      void applyWithRetry(() => ratingStore.apply(result, Date.now()), log, result.roomId),
   });
   const { address, port } = await server.start();
   announceReady('room-server', id, { port, address, game: game.name });

@@ -13,6 +13,11 @@ export const configSchema = {
       default: 'redis://127.0.0.1:6379',
       protocols: ['redis:', 'rediss:'],
     }),
+    clusterNodes: str('REDIS_CLUSTER_NODES', {
+      doc: 'Rankings on a Redis Cluster: comma-separated host:port seed nodes (empty: REDIS_URL, a single Redis).',
+      default: '',
+      allowEmpty: true,
+    }),
     keyPrefix: str('REDIS_KEY_PREFIX', {
       doc: 'Prefix of every Redis key Arena writes: one deployment (or test run) per prefix.',
       default: 'arena:',

@@ -15,6 +15,7 @@ export const ClientType = {
   Queue: 10,
   CancelQueue: 11,
   PartyAccept: 12,
+  Leaderboard: 20,
 } as const;
 
 export const MAX_BOTS_PER_ROOM = 7;
@@ -34,6 +35,8 @@ export type ClientMessage =
   /** `party`: the other players (each must have sent party_accept for this leader first). */
   | { type: 'queue'; queue: string; party: string[] }
   | { type: 'party_accept'; leader: string }
+  /** `query` is validated by shared/rankings/leaderboard-query.ts; the answer echoes requestId. */
+  | { type: 'leaderboard'; requestId: number; query: unknown }
   | { type: 'cancel_queue' };
 
 export function encodeClientMessage(msg: ClientMessage): Uint8Array {
@@ -50,6 +53,8 @@ export function encodeClientMessage(msg: ClientMessage): Uint8Array {
       return encodeFrame([ClientType.Queue, msg.queue, msg.party]);
     case 'party_accept':
       return encodeFrame([ClientType.PartyAccept, msg.leader]);
+    case 'leaderboard':
+      return encodeFrame([ClientType.Leaderboard, msg.requestId, msg.query]);
     case 'cancel_queue':
       return encodeFrame([ClientType.CancelQueue]);
   }
@@ -114,6 +119,12 @@ export function parseClientMessage(bytes: Uint8Array): Parsed<ClientMessage> {
     }
     case ClientType.CancelQueue:
       return { ok: true, msg: { type: 'cancel_queue' } };
+    case ClientType.Leaderboard: {
+      const requestId = asUint(a);
+      if (requestId === undefined)
+        return bad(ErrorCode.BadRequest, 'leaderboard: requestId must be an unsigned integer');
+      return { ok: true, msg: { type: 'leaderboard', requestId, query: b } };
+    }
     default:
       return bad(ErrorCode.UnknownType, `unknown message type ${String(type)}`);
   }

@@ -14,6 +14,7 @@ export const ServerType = {
   MatchFound: 111,
   QueueEnded: 112,
   PartyAccepted: 113,
+  Leaderboard: 120,
 } as const;
 
 /** One thing in a room as players see it: a flat record of numbers, strings and booleans. */
@@ -61,7 +62,8 @@ export type ServerMessage =
   | { type: 'queued'; queue: string; ticketId: string }
   | { type: 'match_found'; matchId: string; roomId: string; queue: string; teams: string[][] }
   | { type: 'queue_ended'; queue: string; reason: string; message: string }
-  | { type: 'party_accepted'; leader: string };
+  | { type: 'party_accepted'; leader: string }
+  | { type: 'leaderboard'; requestId: number; ok: boolean; body: unknown };
 
 export function encodeServerMessage(m: ServerMessage): Uint8Array {
   switch (m.type) {
@@ -87,6 +89,8 @@ export function encodeServerMessage(m: ServerMessage): Uint8Array {
       return encodeFrame([ServerType.QueueEnded, m.queue, m.reason, m.message]);
     case 'party_accepted':
       return encodeFrame([ServerType.PartyAccepted, m.leader]);
+    case 'leaderboard':
+      return encodeFrame([ServerType.Leaderboard, m.requestId, m.ok, m.body]);
   }
 }
 
@@ -148,6 +152,10 @@ export function parseServerMessage(bytes: Uint8Array): ServerMessage | undefined
         : undefined;
     case ServerType.PartyAccepted:
       return asId(a) ? { type: 'party_accepted', leader: a as string } : undefined;
+    case ServerType.Leaderboard:
+      return asUint(a) !== undefined && typeof b === 'boolean'
+        ? { type: 'leaderboard', requestId: a as number, ok: b, body: c }
+        : undefined;
     default:
       return undefined;
   }

@@ -23,6 +23,7 @@ export class MatchmakingRatings {
   }
 }
 
+/** Same key as rankingKeys(prefix).mmr: the rating system writes it, the matchmaker reads it. */
 export function matchmakingRatingsKey(prefix: string): string {
   return `${prefix}{ratings}:mmr`;
 }

@@ -1,0 +1,88 @@
+import { decodeScore } from './leaderboard-score.js';
+import type { LeaderboardQuery } from './leaderboard-query.js';
+import { GLOBAL_BOARD, regionBoard, type RankingKeys } from './keys.js';
+import { RankingsError } from './rankings-error.js';
+import type { RedisClient } from './redis-client.js';
+import type { Season, Seasons } from './seasons.js';
+
+export interface Standing {
+  /** 1-based place on the board. */
+  rank: number;
+  player: string;
+  rating: number;
+  achievedAt: number;
+}
+
+export type LeaderboardAnswer =
+  | { kind: 'top'; season: string; board: string; total: number; standings: Standing[] }
+  | { kind: 'player'; season: string; board: string; standing: Standing }
+  | { kind: 'around'; season: string; board: string; standings: Standing[] }
+  | { kind: 'friends'; season: string; board: string; standings: Standing[]; unranked: string[] }
+  | { kind: 'seasons'; current: string; seasons: Season[] };
+
+// Rank and score in one round trip.
+const STANDING = `
+local rank = redis.call('ZREVRANK', KEYS[1], ARGV[1])
+if not rank then return {false, false} end
+return {rank, redis.call('ZSCORE', KEYS[1], ARGV[1])}`;
+
+/** Read side of the leaderboards: every query is a bounded number of O(log n) Redis calls. */
+export class Leaderboards {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RankingKeys,
+    private readonly seasons: Seasons,
+  ) {}
+
+  async answer(q: LeaderboardQuery): Promise<LeaderboardAnswer> {
+    if (q.kind === 'seasons')
+      return { kind: 'seasons', current: await this.seasons.current(), seasons: await this.seasons.list() };
+    const season = await this.seasons.resolve(q.season);
+    const board = q.region ? regionBoard(q.region) : GLOBAL_BOARD;
+    const key = this.keys.board(season, board);
+    switch (q.kind) {
+      case 'top': {
+        const [flat, total] = await Promise.all([
+          this.redis.zrevrange(key, q.offset, q.offset + q.limit - 1, 'WITHSCORES'),
+          this.redis.zcard(key),
+        ]);
+        return { kind: 'top', season, board, total, standings: standings(flat, q.offset) };
+      }
+      case 'player':
+        return { kind: 'player', season, board, standing: await this.standingOf(key, q.player) };
+      case 'around': {
+        const me = await this.standingOf(key, q.player);
+        const start = Math.max(0, me.rank - 1 - q.radius);
+        const flat = await this.redis.zrevrange(key, start, me.rank - 1 + q.radius, 'WITHSCORES');
+        return { kind: 'around', season, board, standings: standings(flat, start) };
+      }
+      case 'friends': {
+        const found = await Promise.all(q.players.map((p) => this.standingOf(key, p).catch(() => undefined)));
+        return {
+          kind: 'friends',
+          season,
+          board,
+          standings: found.filter((s): s is Standing => s !== undefined).sort((a, b) => a.rank - b.rank),
+          unranked: q.players.filter((_, i) => found[i] === undefined),
+        };
+      }
+    }
+  }
+
+  private async standingOf(key: string, player: string): Promise<Standing> {
+    const [rank, score] = (await this.redis.eval(STANDING, 1, key, player)) as [number | null, string | null];
+    if (rank === null || score === null)
+      throw new RankingsError('not_found', `player ${player} has no standing on this board`);
+    const { points, achievedAtMs } = decodeScore(Number(score));
+    return { rank: rank + 1, player, rating: points, achievedAt: achievedAtMs };
+  }
+}
+
+function standings(flat: string[], offset: number): Standing[] {
+  const out: Standing[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const { points, achievedAtMs } = decodeScore(Number(flat[i + 1]));
+    out.push({ rank: offset + i / 2 + 1, player: flat[i]!, rating: points, achievedAt: achievedAtMs });
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+import type { MatchResult } from '../protocol/index.js';
+import { encodeScore } from './leaderboard-score.js';
+import { GLOBAL_BOARD, regionBoard, type RankingKeys } from './keys.js';
+import type { RedisClient } from './redis-client.js';
+import type { Seasons } from './seasons.js';
+import {
+  DEFAULT_SKILL,
+  displayRating,
+  matchmakingRating,
+  ranksFromScores,
+  rateMatch,
+  type Skill,
+} from './skill.js';
+
+/** What one match did to ratings: stored, so a re-application redoes exactly the same. */
+export interface AppliedMatch {
+  matchId: string;
+  season: string;
+  region: string | null;
+  endedAt: number;
+  players: Record<string, { before: Skill; after: Skill; display: number }>;
+}
+
+// Applies a match's new skills only if it was never applied and every player's skill is
+// still what the computation read (another match may have changed one meanwhile: then the
+// caller recomputes). Returns the stored outcome when it was applied before.
+const APPLY = `
+local done = redis.call('GET', KEYS[3])
+if done then return {'applied', done} end
+local n = (#ARGV - 2) / 4
+for i = 0, n - 1 do
+  local current = redis.call('HGET', KEYS[1], ARGV[3 + i * 4]) or ''
+  if current ~= ARGV[4 + i * 4] then return {'conflict', ARGV[3 + i * 4]} end
+end
+for i = 0, n - 1 do
+  redis.call('HSET', KEYS[1], ARGV[3 + i * 4], ARGV[5 + i * 4])
+  redis.call('HSET', KEYS[2], ARGV[3 + i * 4], ARGV[6 + i * 4])
+end
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
+return {'ok', ARGV[1]}`;
+
+// The low 32 bits of a score hold (2^32 - 1 - achievement second): a smaller remainder is later.
+const UPDATE_BOARD = `
+local shift = 4294967296
+for i = 1, #ARGV, 2 do
+  local current = redis.call('ZSCORE', KEYS[1], ARGV[i + 1])
+  local score = tonumber(ARGV[i])
+  if not current or (score % shift) <= (tonumber(current) % shift) then
+    redis.call('ZADD', KEYS[1], score, ARGV[i + 1])
+  end
+end
+return 1`;
+
+const KEEP_APPLIED_MS = 90 * 24 * 3_600_000;
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Turns match results into ratings and leaderboard entries, exactly once per match: a
+ * retried or redelivered result changes nothing, even when duplicates arrive concurrently.
+ */
+export class RatingStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RankingKeys,
+    private readonly seasons: Seasons,
+  ) {}
+
+  async skillOf(playerId: string): Promise<Skill> {
+    const raw = await this.redis.hget(this.keys.skills, playerId);
+    return raw ? (JSON.parse(raw) as Skill) : DEFAULT_SKILL;
+  }
+
+  /**
+   * Applies a finished matchmade match. Teams come from the result (one team per player in
+   * free-for-all); places from the summed `score` stat. Returns the (possibly earlier) outcome,
+   * or undefined for a result that does not rate (not matchmade, or fewer than two sides).
+   */
+  async apply(result: MatchResult, endedAt: number): Promise<AppliedMatch | undefined> {
+    if (!result.matchId || !result.teams) return undefined;
+    const teams = result.teams.filter((t) => t.length > 0);
+    if (teams.length < 2) return undefined;
+    const players = teams.flat();
+    const appliedKey = this.keys.applied(result.matchId);
+    const season = await this.seasons.current();
+    const region = result.queue?.split('.')[1] ?? null;
+
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const raw = await this.redis.hmget(this.keys.skills, ...players);
+      const before = raw.map((r) => (r ? (JSON.parse(r) as Skill) : DEFAULT_SKILL));
+      const byPlayer = new Map(players.map((p, i) => [p, before[i]!]));
+      const scores = teams.map((team) => team.reduce((sum, p) => sum + (result.players[p]?.score ?? 0), 0));
+      const after = rateMatch(
+        teams.map((team) => team.map((p) => byPlayer.get(p)!)),
+        ranksFromScores(scores),
+      ).flat();
+      const outcome: AppliedMatch = {
+        matchId: result.matchId,
+        season,
+        region,
+        endedAt,
+        players: Object.fromEntries(
+          players.map((p, i) => [
+            p,
+            { before: before[i]!, after: after[i]!, display: displayRating(after[i]!) },
+          ]),
+        ),
+      };
+      const args = players.flatMap((p, i) => [
+        p,
+        raw[i] ?? '',
+        JSON.stringify(after[i]),
+        String(matchmakingRating(after[i]!)),
+      ]);
+      const [status, payload] = (await this.redis.eval(
+        APPLY,
+        3,
+        this.keys.skills,
+        this.keys.mmr,
+        appliedKey,
+        JSON.stringify(outcome),
+        String(KEEP_APPLIED_MS),
+        ...args,
+      )) as [string, string];
+      if (status === 'conflict') continue;
+      const applied = JSON.parse(payload) as AppliedMatch;
+      await this.updateBoards(applied);
+      return applied;
+    }
+    throw new Error(`match ${result.matchId}: ratings kept changing under ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * Writes each player's entry unless the board already holds a later achievement of theirs:
+   * a re-applied (or late) match never overwrites a newer match's standing.
+   */
+  private async updateBoards(applied: AppliedMatch): Promise<void> {
+    const boards = [GLOBAL_BOARD, ...(applied.region ? [regionBoard(applied.region)] : [])];
+    const entries = Object.entries(applied.players).flatMap(([p, o]) => [
+      String(encodeScore(o.display, applied.endedAt)),
+      p,
+    ]);
+    await Promise.all(
+      boards.map((board) =>
+        this.redis.eval(UPDATE_BOARD, 1, this.keys.board(applied.season, board), ...entries),
+      ),
+    );
+  }
+}

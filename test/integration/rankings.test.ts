@@ -1,0 +1,136 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rankingKeys } from '../../shared/rankings/keys.js';
+import { DEFAULT_SKILL, displayRating, rateMatch } from '../../shared/rankings/skill.js';
+import { testConfig } from '../helpers/services.js';
+import { rankingsOn, resultOf } from '../helpers/rankings.js';
+
+const config = testConfig();
+const clients: Redis[] = [];
+const connect = () => {
+  const r = new Redis(config.redis.url);
+  clients.push(r);
+  return r;
+};
+afterAll(() => clients.forEach((c) => c.disconnect()));
+
+describe('rankings on real Redis', () => {
+  it('applies a match once, even when ten duplicates arrive at the same time on ten connections', async () => {
+    const { keys, seasons } = rankingsOn(connect());
+    const stores = Array.from({ length: 10 }, () => {
+      const redis = connect();
+      return rankingsOn(redis, keys.skills.replace('{ratings}:skill', '')).ratings;
+    });
+    const outcomes = await Promise.all(
+      stores.map((s) => s.apply(resultOf('m1', [['a'], ['b']]), 1_700_000_000_000)),
+    );
+    expect(new Set(outcomes.map((o) => JSON.stringify(o))).size).toBe(1);
+
+    const [[a], [b]] = rateMatch([[DEFAULT_SKILL], [DEFAULT_SKILL]], [1, 2]) as [[unknown], [unknown]];
+    const redis = connect();
+    expect(JSON.parse((await redis.hget(keys.skills, 'a'))!)).toEqual(a);
+    expect(JSON.parse((await redis.hget(keys.skills, 'b'))!)).toEqual(b);
+    expect(Number(await redis.hget(keys.mmr, 'a'))).toBeGreaterThan(1500);
+    const board = await redis.zrevrange(keys.board(await seasons.current(), 'global'), 0, -1);
+    expect(board).toEqual(['a', 'b']);
+  });
+
+  it('applies different matches of the same player one after the other, none lost', async () => {
+    const { ratings } = rankingsOn(connect());
+    const [x, y] = await Promise.all([
+      ratings.apply(resultOf('m2', [['p'], ['q']]), 1),
+      ratings.apply(resultOf('m3', [['p'], ['r']]), 2),
+    ]);
+    // One of them saw the other's result as p's starting point.
+    const chained =
+      JSON.stringify(x!.players.p!.after) === JSON.stringify(y!.players.p!.before) ||
+      JSON.stringify(y!.players.p!.after) === JSON.stringify(x!.players.p!.before);
+    expect(chained).toBe(true);
+    expect((await ratings.skillOf('p')).sigma).toBeLessThan(x!.players.p!.after.sigma);
+  });
+
+  it('breaks rating ties by the earlier achievement', async () => {
+    const { ratings, boards } = rankingsOn(connect());
+    await ratings.apply(resultOf('late', [['late-winner'], ['l2']]), Date.UTC(2026, 5, 1));
+    await ratings.apply(resultOf('early', [['early-winner'], ['e2']]), Date.UTC(2026, 0, 1));
+    const top = await boards.answer({ kind: 'top', offset: 0, limit: 2 });
+    expect(top.kind === 'top' && top.standings.map((s) => [s.player, s.rank])).toEqual([
+      ['early-winner', 1],
+      ['late-winner', 2],
+    ]);
+    expect(top.kind === 'top' && top.standings[0]!.rating).toBe(
+      top.kind === 'top' && top.standings[1]!.rating,
+    );
+  });
+
+  it('never lets a re-applied older match overwrite a newer standing', async () => {
+    const { ratings, boards } = rankingsOn(connect());
+    await ratings.apply(resultOf('first', [['w'], ['z1']]), Date.UTC(2026, 1, 1));
+    await ratings.apply(resultOf('second', [['z2'], ['w']]), Date.UTC(2026, 2, 1)); // w loses later
+    const afterSecond = await boards.answer({ kind: 'player', player: 'w' });
+    await ratings.apply(resultOf('first', [['w'], ['z1']]), Date.UTC(2026, 3, 1)); // redelivered
+    expect(await boards.answer({ kind: 'player', player: 'w' })).toEqual(afterSecond);
+  });
+
+  it('answers around-me at the edges, per region, and for friends', async () => {
+    const { ratings, boards } = rankingsOn(connect());
+    for (let i = 0; i < 5; i++)
+      await ratings.apply(resultOf(`g${i}`, [[`w${i}`], [`l${i}`]], 'duel.us'), 1000 * i);
+    const first = await boards.answer({ kind: 'top', offset: 0, limit: 1, region: 'us' });
+    const last = await boards.answer({ kind: 'top', offset: 9, limit: 1, region: 'us' });
+    if (first.kind !== 'top' || last.kind !== 'top') throw new Error('unexpected answer');
+    expect(first.total).toBe(10);
+    const top = first.standings[0]!;
+    const bottom = last.standings[0]!;
+    const aroundTop = await boards.answer({ kind: 'around', player: top.player, radius: 3, region: 'us' });
+    const aroundBottom = await boards.answer({
+      kind: 'around',
+      player: bottom.player,
+      radius: 3,
+      region: 'us',
+    });
+    expect(aroundTop.kind === 'around' && aroundTop.standings.map((s) => s.rank)).toEqual([1, 2, 3, 4]);
+    expect(aroundBottom.kind === 'around' && aroundBottom.standings.map((s) => s.rank)).toEqual([
+      7, 8, 9, 10,
+    ]);
+    const friends = await boards.answer({ kind: 'friends', players: [bottom.player, 'nobody', top.player] });
+    expect(friends).toMatchObject({
+      standings: [
+        { player: top.player, rank: 1 },
+        { player: bottom.player, rank: 10 },
+      ],
+      unranked: ['nobody'],
+    });
+    await expect(boards.answer({ kind: 'player', player: 'nobody' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
+  it('starts a new season empty and keeps the old one readable', async () => {
+    const { ratings, boards, seasons } = rankingsOn(connect());
+    await ratings.apply(resultOf('s1m', [['old-champ'], ['old-loser']]), 1);
+    await seasons.start('s2');
+    expect(await seasons.current()).toBe('s2');
+    expect(await boards.answer({ kind: 'top', offset: 0, limit: 10 })).toMatchObject({
+      season: 's2',
+      total: 0,
+    });
+    await ratings.apply(resultOf('s2m', [['new-champ'], ['old-champ']]), 2);
+    const s1 = await boards.answer({ kind: 'top', offset: 0, limit: 10, season: 's1' });
+    expect(s1.kind === 'top' && s1.standings.map((s) => s.player)).toEqual(['old-champ', 'old-loser']);
+    const s2 = await boards.answer({ kind: 'top', offset: 0, limit: 10 });
+    expect(s2.kind === 'top' && s2.standings.map((s) => s.player)).toEqual(['new-champ', 'old-champ']);
+    await expect(boards.answer({ kind: 'top', offset: 0, limit: 1, season: 'nope' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(seasons.start('s2')).rejects.toMatchObject({ code: 'bad_request' });
+    expect(displayRating(DEFAULT_SKILL)).toBe(1000);
+    expect(rankingKeys('x:').board('s2', 'global')).toBe('x:{lb:s2:global}:z');
+  });
+
+  it('does not rate open (non-matchmade) rooms', async () => {
+    const { ratings } = rankingsOn(connect());
+    const open = { ...resultOf('open', [['a'], ['b']]), matchId: undefined, teams: undefined };
+    expect(await ratings.apply(open, 1)).toBeUndefined();
+  });
+});
