@@ -1,4 +1,6 @@
 /** Room server process: `tsx apps/room-server/main.ts`, configured by environment variables. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { ConfigError, loadConfig } from '../../shared/config/index.js';
@@ -14,6 +16,7 @@ import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';
 import { RatingStore } from '../../shared/rankings/rating-store.js';
 import { Seasons } from '../../shared/rankings/seasons.js';
 import { applyWithRetry } from './apply-with-retry.js';
+import { MatchEventProducer } from './match-log/match-event-producer.js';
 import { games } from './games/index.js';
 import { RoomServer } from './room-server.js';
 
@@ -29,6 +32,15 @@ async function main(): Promise<void> {
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => log.error({ err }, 'redis error'));
   const keys = realtimeKeys(config.redis.keyPrefix);
+  const matchLog = new MatchEventProducer({
+    brokers: config.kafka.brokers,
+    clientId: `${config.kafka.clientId}-${id}`,
+    spillDir: config.matchLog.spillDir || join(tmpdir(), `arena-match-log-${id}`),
+    maxInMemory: config.matchLog.memoryEvents,
+    partitions: config.matchLog.partitions,
+    log,
+  });
+  matchLog.start();
   const rankingsRedis = connectRankingsRedis(config.redis.url, config.redis.clusterNodes);
   const rk = rankingKeys(config.redis.keyPrefix);
   const ratingStore = new RatingStore(rankingsRedis, rk, new Seasons(rankingsRedis, rk));
@@ -41,6 +53,7 @@ async function main(): Promise<void> {
     tickets: new TicketStore(redis, matchmakingKeys(config.redis.keyPrefix)),
     ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
     rosters: new RosterStore(redis, keys),
+    matchLog: (event) => matchLog.publish(event),
     onMatchEnded: (result) =>
       void applyWithRetry(() => ratingStore.apply(result, Date.now()), log, result.roomId),
   });
@@ -50,6 +63,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'stopping: checkpointing rooms');
     await server.stop();
+    await matchLog.stop();
     redis.disconnect();
     process.exit(0);
   };

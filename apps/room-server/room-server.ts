@@ -12,6 +12,7 @@ import { realtimeKeys } from '../../shared/redis/keys.js';
 import type { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import type { MatchmakingRatings } from '../../shared/ratings/matchmaking-ratings.js';
 import type { RosterStore } from '../../shared/rooms/roster.js';
+import { newMatchEvent, type MatchEvent } from '../../shared/events/match-events.js';
 import type { AnyGame } from './game-api.js';
 import { GatewayLinkServer } from './gateway-link-server.js';
 import { Room, type RoomEvents, type RoomSettings } from './room.js';
@@ -28,8 +29,10 @@ export interface RoomServerOptions {
   tickets: TicketStore;
   ratings: MatchmakingRatings;
   rosters: RosterStore;
-  /** Called once per finished match (match logs hook in here). */
+  /** Called once per finished match (ratings hook in here). */
   onMatchEnded?: (result: MatchResult) => void;
+  /** Receives every match event (room opened, player joined or left, match ended). */
+  matchLog?: (event: MatchEvent) => void;
 }
 
 type Opened = { ok: true; room: Room } | { ok: false; code: string; message: string };
@@ -76,7 +79,10 @@ export class RoomServer {
     this.tickLoop = new TickLoop(rs.tickHz, (now) => this.tick(now));
     this.events = {
       send: (gatewayId, msg) => this.links.send(gatewayId, msg),
-      seatChanged: (playerId, roomId) => this.background(this.store.setSeat(playerId, roomId), 'seat update'),
+      seatChanged: (playerId, roomId, room) => {
+        this.background(this.store.setSeat(playerId, roomId), 'seat update');
+        this.logEvent(room, roomId ? 'player_joined' : 'player_left', { playerId });
+      },
       ended: (room, result, reason) => this.onRoomEnded(room, result, reason),
       requeue: (queue, tickets) => this.background(this.requeue(queue, tickets), 'requeue'),
     };
@@ -237,6 +243,7 @@ export class RoomServer {
       this.o.log.info({ roomId, bots: options.bots, matchId: roster?.matchId }, 'room created');
     }
     this.rooms.set(roomId, room);
+    if (!checkpoint) this.logEvent(room, 'match_started', {});
     return { ok: true, room };
   }
 
@@ -245,6 +252,32 @@ export class RoomServer {
     this.background(this.store.release(room.id), 'room release');
     this.o.log.info({ roomId: room.id, result, reason }, result ? 'match ended' : `room closed (${reason})`);
     if (result) this.o.onMatchEnded?.(result);
+    this.logEvent(room, 'match_ended', {
+      reason: result?.reason ?? reason,
+      winner: result?.winner ?? null,
+      durationMs: result?.durationMs ?? Date.now() - room.startedAtMs,
+      players: Object.entries(result?.players ?? {}).map(([playerId, stats]) => ({
+        playerId,
+        score: 0,
+        ...stats,
+      })),
+    });
+  }
+
+  private logEvent(room: Room, type: MatchEvent['type'], fields: Partial<MatchEvent>): void {
+    if (!this.o.matchLog) return;
+    const { matchId, queue } = room.match;
+    this.o.matchLog(
+      newMatchEvent({
+        type,
+        matchId,
+        roomId: room.id,
+        serverId: this.o.id,
+        game: this.o.game.name,
+        ...(queue ? { queue, region: queue.split('.')[1] } : {}),
+        ...fields,
+      }),
+    );
   }
 
   /** No-show: the players who came go back to their queue, keeping their parties and place. */

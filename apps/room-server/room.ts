@@ -24,7 +24,7 @@ export interface RoomSettings {
 export interface RoomEvents {
   send(gatewayId: string, msg: RoomToGateway): void;
   /** A player got (roomId) or lost (null) their seat here. */
-  seatChanged(playerId: string, roomId: string | null): void;
+  seatChanged(playerId: string, roomId: string | null, room: Room): void;
   /** The room is over: with a result when the match finished, null when it ended without one. */
   ended(room: Room, result: MatchResult | null, reason: string): void;
   /** A matchmade room ended for no-shows: these tickets (present players only) go back to the queue. */
@@ -160,6 +160,12 @@ export class Room {
     return this.over;
   }
 
+  /** The match this room plays: from its roster, or the room itself for an open room. */
+  get match(): { matchId: string; queue?: string } {
+    const roster = this.rosterState?.roster;
+    return roster ? { matchId: roster.matchId, queue: roster.queue } : { matchId: this.id };
+  }
+
   get humanCount(): number {
     let n = 0;
     for (const s of this.seats.values()) if (!s.bot) n++;
@@ -231,7 +237,7 @@ export class Room {
     if (rs && !rs.joined.includes(playerId)) rs.joined.push(playerId);
     this.lastHumanAtMs = nowMs;
     this.events.send(gatewayId, { type: 'seated', roomId: this.id, playerId });
-    this.events.seatChanged(playerId, this.id);
+    this.events.seatChanged(playerId, this.id, this);
     return { ok: true, resumed: false };
   }
 
@@ -473,7 +479,7 @@ export class Room {
         reason,
       });
     }
-    this.events.seatChanged(seat.playerId, null);
+    this.events.seatChanged(seat.playerId, null, this);
   }
 
   private context(): GameContext {

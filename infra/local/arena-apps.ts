@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { startProcess, type ManagedProcess } from './managed-process.js';
 import { waitHealthy } from './wait-healthy.js';
 
-export type ArenaAppKind = 'gateway' | 'room-server' | 'matchmaker';
+export type ArenaAppKind = 'gateway' | 'room-server' | 'matchmaker' | 'log-indexer';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY: Record<ArenaAppKind, string> = {
   gateway: join(REPO, 'apps/gateway/main.ts'),
   'room-server': join(REPO, 'apps/room-server/main.ts'),
   matchmaker: join(REPO, 'apps/matchmaker/main.ts'),
+  'log-indexer': join(REPO, 'apps/log-indexer/main.ts'),
 };
 
 export interface RunningApp {

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { cachedDir, type CachedDir } from './cached-download.js';
 import { freePort } from './free-port.js';
 import { javaHome } from './java.js';
-import { startProcess } from './managed-process.js';
 import { runMaven } from './maven.js';
+import { launchRestartable, type RestartableService } from './restartable-process.js';
 import type { RunningService } from './service.js';
 import { ServiceError } from './service-error.js';
 import { ensureSystemUser, userCanRead } from './unprivileged-user.js';
-import { waitHealthy } from './wait-healthy.js';
 
 const COMPONENT = 'elasticsearch';
 /** Must match the major of the @elastic/elasticsearch client in package.json. Runs on Java 17. */
@@ -75,7 +74,7 @@ export async function startElasticsearch(
   cacheRoot: string,
   runDir: string,
   esUser: string,
-): Promise<RunningService> {
+): Promise<RestartableService> {
   const runtime = await ensureElasticsearchRuntime(cacheRoot);
   const home = join(runtime.dir, `elasticsearch-${ELASTICSEARCH_VERSION}`);
   const asRoot = process.getuid?.() === 0;
@@ -112,35 +111,31 @@ export async function startElasticsearch(
     'cluster.routing.allocation.disk.threshold_enabled': false,
     'action.destructive_requires_name': false,
   };
-  const proc = startProcess({
-    name: COMPONENT,
-    command: join(home, 'bin', 'elasticsearch'),
-    args: Object.entries(settings).flatMap(([k, v]) => ['-E', `${k}=${v}`]),
-    cwd: dir,
-    user,
-    logFile: join(dir, 'stdout.log'),
-    env: {
-      PATH: process.env.PATH,
-      ES_JAVA_HOME: javaHome(COMPONENT),
-      ES_JAVA_OPTS: '-Xms512m -Xmx512m',
-      ES_PATH_CONF: confDir,
-      ES_TMPDIR: join(dir, 'tmp'),
+  return launchRestartable(
+    {
+      spec: {
+        name: COMPONENT,
+        command: join(home, 'bin', 'elasticsearch'),
+        args: Object.entries(settings).flatMap(([k, v]) => ['-E', `${k}=${v}`]),
+        cwd: dir,
+        user,
+        logFile: join(dir, 'stdout.log'),
+        env: {
+          PATH: process.env.PATH,
+          ES_JAVA_HOME: javaHome(COMPONENT),
+          ES_JAVA_OPTS: '-Xms512m -Xmx512m',
+          ES_PATH_CONF: confDir,
+          ES_TMPDIR: join(dir, 'tmp'),
+        },
+      },
+      check: () => probeElasticsearch(url, 2_000),
+      timeoutMs: 180_000,
+      stopGraceMs: 30_000,
     },
-  });
-  await waitHealthy({
-    component: COMPONENT,
-    process: proc,
-    timeoutMs: 180_000,
-    intervalMs: 500,
-    check: () => probeElasticsearch(url, 2_000),
-  }).catch(async (err) => {
-    await proc.stop();
-    throw err;
-  });
-  return {
-    name: COMPONENT,
-    env: { ELASTICSEARCH_URL: url },
-    description: `Elasticsearch ${ELASTICSEARCH_VERSION} at ${url} (started as ${user ?? 'current user'}, pid ${proc.pid})`,
-    stop: () => proc.stop(30_000),
-  };
+    (pid) => ({
+      name: COMPONENT,
+      env: { ELASTICSEARCH_URL: url },
+      description: `Elasticsearch ${ELASTICSEARCH_VERSION} at ${url} (started as ${user ?? 'current user'}, pid ${pid})`,
+    }),
+  );
 }

@@ -7,11 +7,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { cachedDir, type CachedDir } from './cached-download.js';
 import { freePort } from './free-port.js';
 import { javaBin } from './java.js';
-import { startProcess } from './managed-process.js';
 import { runMaven } from './maven.js';
+import { launchRestartable, type RestartableService } from './restartable-process.js';
 import type { RunningService } from './service.js';
 import { ServiceError } from './service-error.js';
-import { waitHealthy } from './wait-healthy.js';
 
 const COMPONENT = 'kafka';
 /** 3.9.x: the last line with the protocol versions kafkajs speaks reliably. */
@@ -113,7 +112,7 @@ function runJava(args: string[], logFile: string): Promise<void> {
 }
 
 /** Starts a single-node KRaft broker (broker + controller) on free loopback ports. */
-export async function startKafka(cacheRoot: string, runDir: string): Promise<RunningService> {
+export async function startKafka(cacheRoot: string, runDir: string): Promise<RestartableService> {
   const runtime = await ensureKafkaRuntime(cacheRoot);
   const dir = join(runDir, 'kafka');
   const dataDir = join(dir, 'data');
@@ -130,27 +129,24 @@ export async function startKafka(cacheRoot: string, runDir: string): Promise<Run
     [...classpath, 'kafka.tools.StorageTool', 'format', '-t', randomUUID(), '-c', propsFile],
     logFile,
   );
-  const proc = startProcess({
-    name: COMPONENT,
-    command: javaBin(COMPONENT),
-    args: ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', ...classpath, 'kafka.Kafka', propsFile],
-    cwd: dir,
-    logFile,
-  });
   const brokers = `127.0.0.1:${brokerPort}`;
-  await waitHealthy({
-    component: COMPONENT,
-    process: proc,
-    timeoutMs: 90_000,
-    check: () => probeKafka([brokers], 1_000),
-  }).catch(async (err) => {
-    await proc.stop();
-    throw err;
-  });
-  return {
-    name: COMPONENT,
-    env: { KAFKA_BROKERS: brokers },
-    description: `Kafka ${KAFKA_VERSION} (KRaft) at ${brokers} (started, pid ${proc.pid})`,
-    stop: () => proc.stop(),
-  };
+  return launchRestartable(
+    {
+      spec: {
+        name: COMPONENT,
+        command: javaBin(COMPONENT),
+        args: ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', ...classpath, 'kafka.Kafka', propsFile],
+        cwd: dir,
+        logFile,
+      },
+      check: () => probeKafka([brokers], 1_000),
+      timeoutMs: 90_000,
+      stopGraceMs: 15_000,
+    },
+    (pid) => ({
+      name: COMPONENT,
+      env: { KAFKA_BROKERS: brokers },
+      description: `Kafka ${KAFKA_VERSION} (KRaft) at ${brokers} (started, pid ${pid})`,
+    }),
+  );
 }

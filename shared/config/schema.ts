@@ -204,6 +204,42 @@ export const configSchema = {
       max: 60_000,
     }),
   },
+  matchLog: {
+    partitions: int('MATCH_EVENTS_PARTITIONS', {
+      doc: 'Partitions of the match-events topic (how many indexers can share the work).',
+      default: '6',
+      min: 1,
+      max: 1024,
+    }),
+    spillDir: str('MATCH_LOG_SPILL_DIR', {
+      doc: 'Where a room server spills match events while Kafka is unreachable (default: <tmp>/arena-match-log-<server>).',
+      default: '',
+      allowEmpty: true,
+    }),
+    memoryEvents: int('MATCH_LOG_MEMORY_EVENTS', {
+      doc: 'Match events held in memory during a Kafka outage before spilling to disk.',
+      default: '100000',
+      min: 100,
+      max: 10_000_000,
+    }),
+    indexerGroup: str('LOG_INDEXER_GROUP', {
+      doc: 'Kafka consumer group of the log indexers.',
+      default: 'arena-log-indexer',
+      maxLength: 100,
+    }),
+    retentionDays: int('LOG_RETENTION_DAYS', {
+      doc: 'Daily match-event indices older than this are deleted.',
+      default: '30',
+      min: 1,
+      max: 3650,
+    }),
+    indexerHttpPort: int('LOG_INDEXER_HTTP_PORT', {
+      doc: 'Port of the indexer health endpoint (0: any free port).',
+      default: '9400',
+      min: 0,
+      max: 65535,
+    }),
+  },
   registry: {
     heartbeatMs: int('REGISTRY_HEARTBEAT_MS', {
       doc: 'Room-server heartbeat period.',

@@ -1,0 +1,140 @@
+import type { Client } from '@elastic/elasticsearch';
+import { Kafka, logLevel, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import {
+  invalidMatchEvent,
+  MATCH_EVENTS_DLQ_TOPIC,
+  MATCH_EVENTS_TOPIC,
+  type MatchEvent,
+} from '../../shared/events/match-events.js';
+import { ensureMatchEventTopics } from '../../shared/events/topics.js';
+import type { Logger } from '../../shared/log/logger.js';
+import { RetryableBulkError, writeBulk } from './bulk-writer.js';
+
+export interface IndexerOptions {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  partitions: number;
+  es: Client;
+  log: Logger;
+}
+
+interface DeadLetter {
+  message: KafkaMessage;
+  partition: number;
+  reason: string;
+}
+
+/**
+ * Kafka -> Elasticsearch, at least once and without duplicates: a consumer group reads match
+ * events, bulk-indexes them under their event ids, and commits a batch's offsets only after
+ * Elasticsearch acknowledged it. While Elasticsearch is down it retries with backoff (and
+ * keeps its group membership alive). Events that can never be indexed go to the dead-letter
+ * topic with the reason. More instances share the partitions.
+ */
+export class LogIndexer {
+  private readonly kafka: Kafka;
+  private consumer: Consumer | undefined;
+  private dlq: Producer | undefined;
+  indexed = 0;
+  deadLettered = 0;
+
+  constructor(private readonly o: IndexerOptions) {
+    this.kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
+  }
+
+  async start(): Promise<void> {
+    await ensureMatchEventTopics(this.kafka, this.o.partitions);
+    this.dlq = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.dlq.connect();
+    const consumer = this.kafka.consumer({ groupId: this.o.groupId, maxBytesPerPartition: 4 * 1024 * 1024 });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: MATCH_EVENTS_TOPIC, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 2,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        if (batch.messages.length === 0) return;
+        await this.handle(batch.partition, batch.messages, heartbeat, () => isRunning() && !isStale());
+        const next = (BigInt(batch.lastOffset()) + 1n).toString();
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => {});
+    await this.dlq?.disconnect().catch(() => {});
+  }
+
+  private async handle(
+    partition: number,
+    messages: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+    active: () => boolean,
+  ): Promise<void> {
+    const valid: MatchEvent[] = [];
+    const dead: DeadLetter[] = [];
+    for (const message of messages) {
+      let value: unknown;
+      try {
+        value = JSON.parse(message.value?.toString('utf8') ?? '');
+      } catch {
+        dead.push({ message, partition, reason: 'value is not JSON' });
+        continue;
+      }
+      const reason = invalidMatchEvent(value);
+      if (reason) dead.push({ message, partition, reason });
+      else valid.push(value as MatchEvent);
+    }
+    for (let i = 0; i < valid.length; i += 1_000) {
+      const rejected = await this.writeWithRetry(valid.slice(i, i + 1_000), heartbeat, active);
+      for (const r of rejected) {
+        dead.push({
+          message: { ...messages[0]!, value: Buffer.from(JSON.stringify(r.event)) },
+          partition,
+          reason: r.reason,
+        });
+      }
+    }
+    if (dead.length > 0) await this.deadLetter(dead);
+    this.indexed += valid.length;
+  }
+
+  private async writeWithRetry(events: MatchEvent[], heartbeat: () => Promise<void>, active: () => boolean) {
+    let backoff = 200;
+    for (;;) {
+      try {
+        return (await writeBulk(this.o.es, events)).rejected;
+      } catch (err) {
+        if (!(err instanceof RetryableBulkError)) throw err;
+        this.o.log.warn({ reason: err.message, backoffMs: backoff }, 'Elasticsearch unavailable: waiting');
+        if (!active()) throw new Error('partition reassigned while Elasticsearch was down'); // redelivered elsewhere
+        await new Promise((r) => setTimeout(r, backoff));
+        await heartbeat().catch(() => {});
+        backoff = Math.min(5_000, backoff * 2);
+      }
+    }
+  }
+
+  private async deadLetter(dead: DeadLetter[]): Promise<void> {
+    await this.dlq!.send({
+      topic: MATCH_EVENTS_DLQ_TOPIC,
+      messages: dead.map((d) => ({
+        key: d.message.key,
+        value: d.message.value,
+        headers: {
+          reason: d.reason,
+          source: `${MATCH_EVENTS_TOPIC}/${d.partition}/${d.message.offset}`,
+        },
+      })),
+    });
+    this.deadLettered += dead.length;
+    this.o.log.warn(
+      { count: dead.length, reasons: [...new Set(dead.map((d) => d.reason))] },
+      'events sent to the dead-letter topic',
+    );
+  }
+}

@@ -1,0 +1,136 @@
+import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Logger } from '../../../shared/log/logger.js';
+import { MATCH_EVENTS_TOPIC, type MatchEvent } from '../../../shared/events/match-events.js';
+import { ensureMatchEventTopics } from '../../../shared/events/topics.js';
+import { SpillBuffer } from './spill-buffer.js';
+
+export interface MatchEventProducerOptions {
+  brokers: string[];
+  clientId: string;
+  spillDir: string;
+  maxInMemory: number;
+  partitions: number;
+  log: Logger;
+  /** Events per Kafka request. */
+  batchSize?: number;
+}
+
+/**
+ * Sends match events to Kafka, keyed by match id (a match's events stay in order in one
+ * partition), with the idempotent producer and gzip batches. publish() never blocks and never
+ * fails: events wait in a SpillBuffer (memory, then disk) while Kafka is unreachable and go
+ * out, oldest first, when it is back.
+ */
+export class MatchEventProducer {
+  private readonly buffer: SpillBuffer<MatchEvent>;
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+  sent = 0;
+
+  constructor(private readonly o: MatchEventProducerOptions) {
+    this.kafka = new Kafka({
+      clientId: o.clientId,
+      brokers: o.brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 2_000,
+      requestTimeout: 10_000,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+    });
+    this.buffer = new SpillBuffer<MatchEvent>({
+      dir: o.spillDir,
+      maxInMemory: o.maxInMemory,
+      segmentSize: 10_000,
+      onDrop: (count, reason) => o.log.error({ count, reason }, 'match events dropped: spill disk failed'),
+    });
+  }
+
+  get pending(): number {
+    return this.buffer.size;
+  }
+
+  get dropped(): number {
+    return this.buffer.dropped;
+  }
+
+  /** Events that went to disk because memory was full (during an outage). */
+  get spilled(): number {
+    return this.buffer.spilled;
+  }
+
+  publish(event: MatchEvent): void {
+    this.buffer.push(event);
+    this.wake?.();
+  }
+
+  start(): void {
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /** Sends what is buffered (up to `timeoutMs`), then disconnects; what remains stays on disk. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.buffer.size > 0 && Date.now() < deadline && this.producer)
+      await new Promise((r) => setTimeout(r, 50));
+    this.running = false;
+    this.wake?.();
+    await this.loopDone;
+    await this.producer?.disconnect().catch(() => {});
+  }
+
+  /** Resolves once everything published so far has been acknowledged by Kafka. */
+  async flushed(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.buffer.size > 0) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return true;
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      const batch = this.buffer.peek(this.o.batchSize ?? 1_000);
+      if (batch.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, 100);
+        });
+        continue;
+      }
+      try {
+        const producer = await this.connected();
+        await producer.send({
+          topic: MATCH_EVENTS_TOPIC,
+          compression: CompressionTypes.GZIP,
+          messages: batch.map((e) => ({ key: e.matchId, value: JSON.stringify(e) })),
+        });
+        this.buffer.ack(batch.length);
+        this.sent += batch.length;
+        backoff = 100;
+      } catch (err) {
+        this.o.log.warn(
+          { err: (err as Error).message, pending: this.buffer.size },
+          'Kafka unavailable: holding match events',
+        );
+        await this.producer?.disconnect().catch(() => {});
+        this.producer = undefined;
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(5_000, backoff * 2);
+      }
+    }
+  }
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await ensureMatchEventTopics(this.kafka, this.o.partitions);
+    this.producer = producer;
+    return producer;
+  }
+}

@@ -1,0 +1,192 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@elastic/elasticsearch';
+import { Kafka, logLevel } from 'kafkajs';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MatchEventProducer } from '../../apps/room-server/match-log/match-event-producer.js';
+import { startArenaApp, type RunningApp } from '../../infra/local/arena-apps.js';
+import { startElasticsearch } from '../../infra/local/elasticsearch.js';
+import { startKafka } from '../../infra/local/kafka.js';
+import { cacheDir, makeRunDir } from '../../infra/local/paths.js';
+import type { RestartableService } from '../../infra/local/restartable-process.js';
+import {
+  MATCH_EVENTS_DLQ_TOPIC,
+  MATCH_EVENTS_TOPIC,
+  newMatchEvent,
+} from '../../shared/events/match-events.js';
+import { MATCH_EVENTS_INDEX_PREFIX } from '../../shared/events/es-mapping.js';
+import { uniqueName } from '../helpers/services.js';
+
+// Dedicated Kafka and Elasticsearch: these tests stop and restart them.
+const runDir = makeRunDir();
+let kafka: RestartableService;
+let elastic: RestartableService;
+let es: Client;
+const indexers: RunningApp[] = [];
+const log = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  [kafka, elastic] = await Promise.all([
+    startKafka(cacheDir(), runDir),
+    startElasticsearch(cacheDir(), runDir, 'arena-es'),
+  ]);
+  es = new Client({ node: elastic.env.ELASTICSEARCH_URL!, maxRetries: 0, requestTimeout: 5_000 });
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.allSettled(indexers.map((i) => i.process.stop(5_000)));
+  await es?.close();
+  await Promise.allSettled([kafka?.stop(), elastic?.stop()]);
+  rmSync(runDir, { recursive: true, force: true });
+}, 120_000);
+
+function producer(maxInMemory = 100_000) {
+  const p = new MatchEventProducer({
+    brokers: [kafka.env.KAFKA_BROKERS!],
+    clientId: uniqueName('test-producer'),
+    spillDir: join(runDir, uniqueName('spill')),
+    maxInMemory,
+    partitions: 6,
+    log,
+  });
+  p.start();
+  return p;
+}
+
+async function startIndexer(group: string): Promise<RunningApp> {
+  const app = await startArenaApp(
+    'log-indexer',
+    uniqueName('ix'),
+    {
+      KAFKA_BROKERS: kafka.env.KAFKA_BROKERS!,
+      ELASTICSEARCH_URL: elastic.env.ELASTICSEARCH_URL!,
+      LOG_INDEXER_GROUP: group,
+      LOG_INDEXER_HTTP_PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
+    runDir,
+  );
+  indexers.push(app);
+  return app;
+}
+
+/** Searchable documents whose match id starts with `prefix` (refreshes first). */
+async function searchable(prefix: string): Promise<number> {
+  try {
+    await es.indices.refresh({ index: `${MATCH_EVENTS_INDEX_PREFIX}*` });
+    return (
+      await es.count({ index: `${MATCH_EVENTS_INDEX_PREFIX}*`, query: { prefix: { matchId: prefix } } })
+    ).count;
+  } catch {
+    return -1; // Elasticsearch down or indices not created yet
+  }
+}
+
+/** Elasticsearch offers no event for "N documents are searchable": poll it. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const events = (prefix: string, n: number, matches = 100) =>
+  Array.from({ length: n }, (_, i) =>
+    newMatchEvent({
+      type: 'game_event',
+      matchId: `${prefix}${i % matches}`,
+      roomId: `r-${i % matches}`,
+      serverId: 'rs-test',
+      name: 'tick',
+      detail: String(i),
+    }),
+  );
+
+describe('match logs: Kafka to Elasticsearch (real broker, real node)', () => {
+  it('indexes 100,000 events exactly once although the indexer is killed mid-stream', async () => {
+    const p = producer();
+    for (const e of events('big-', 100_000, 500)) p.publish(e);
+    expect(await p.flushed(120_000)).toBe(true);
+    await p.stop();
+
+    const group = uniqueName('group-big');
+    const first = await startIndexer(group);
+    await until('a third indexed', async () => (await searchable('big-')) >= 30_000);
+    first.process.signal('SIGKILL'); // uncommitted batches will be delivered again
+    await startIndexer(group);
+    await until('all 100,000 searchable', async () => (await searchable('big-')) >= 100_000);
+    expect(await searchable('big-')).toBe(100_000); // ids are document ids: redelivery overwrote, never added
+  }, 300_000);
+
+  it('loses nothing while Kafka is down: events wait in memory, then on disk, then go out', async () => {
+    const p = producer(500); // small memory bound: the outage spills to disk
+    const before = events('ko-', 1_000);
+    const during = events('ko-', 3_000);
+    for (const e of before) p.publish(e);
+    expect(await p.flushed(60_000)).toBe(true);
+    await kafka.halt();
+    for (const e of during) p.publish(e);
+    expect(p.pending).toBe(3_000);
+    expect(p.spilled).toBe(2_500); // 500 in memory, the rest on disk
+    await kafka.resume();
+    expect(await p.flushed(120_000)).toBe(true);
+    expect(p.dropped).toBe(0);
+    await p.stop();
+
+    await startIndexer(uniqueName('group-ko'));
+    await until('all 4,000 searchable', async () => (await searchable('ko-')) >= 4_000);
+    expect(await searchable('ko-')).toBe(4_000);
+  }, 300_000);
+
+  it('waits out an Elasticsearch outage and catches up, count exact', async () => {
+    await startIndexer(uniqueName('group-eo'));
+    const p = producer();
+    await elastic.halt();
+    for (const e of events('eo-', 3_000)) p.publish(e);
+    expect(await p.flushed(60_000)).toBe(true);
+    await p.stop();
+    await new Promise((r) => setTimeout(r, 2_000)); // the indexer meets a dead Elasticsearch and retries
+    await elastic.resume();
+    await until('all 3,000 searchable', async () => (await searchable('eo-')) >= 3_000);
+    expect(await searchable('eo-')).toBe(3_000);
+  }, 300_000);
+
+  it('sends poison messages to the dead-letter topic with the reason and keeps indexing', async () => {
+    const k = new Kafka({
+      clientId: 'poison',
+      brokers: [kafka.env.KAFKA_BROKERS!],
+      logLevel: logLevel.NOTHING,
+    });
+    const raw = k.producer();
+    await raw.connect();
+    await raw.send({
+      topic: MATCH_EVENTS_TOPIC,
+      messages: [
+        { key: 'poison', value: 'this is not json' },
+        { key: 'poison', value: JSON.stringify({ v: 1, id: 'not-a-uuid', type: 'match_ended' }) },
+        ...events('after-poison-', 10).map((e) => ({ key: e.matchId, value: JSON.stringify(e) })),
+      ],
+    });
+    await raw.disconnect();
+    await startIndexer(uniqueName('group-poison'));
+    await until('the events after the poison', async () => (await searchable('after-poison-')) >= 10);
+
+    const consumer = k.consumer({ groupId: uniqueName('dlq-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: MATCH_EVENTS_DLQ_TOPIC, fromBeginning: true });
+    const reasons: string[] = [];
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() !== 'poison') return;
+          reasons.push(String(message.headers?.reason));
+          if (reasons.length === 2) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(reasons.sort()).toEqual(['id must be a UUID', 'value is not JSON']);
+  }, 300_000);
+});
