@@ -1,5 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import {
+  DEAD_LETTERS_INDEX,
+  DEAD_LETTERS_MAPPING,
   MATCH_EVENTS_INDEX_PREFIX,
   MATCH_EVENTS_MAPPING,
   MATCH_EVENTS_TEMPLATE,
@@ -17,6 +19,15 @@ export async function ensureIndexTemplate(es: Client, replicas = 0): Promise<voi
     template: {
       settings: { number_of_shards: 1, number_of_replicas: replicas, refresh_interval: '1s' },
       mappings: MATCH_EVENTS_MAPPING as never,
+    },
+  });
+  await es.indices.putIndexTemplate({
+    name: DEAD_LETTERS_INDEX,
+    index_patterns: [DEAD_LETTERS_INDEX],
+    priority: 100,
+    template: {
+      settings: { number_of_shards: 1, number_of_replicas: replicas },
+      mappings: DEAD_LETTERS_MAPPING as never,
     },
   });
 }

@@ -6,6 +6,7 @@ import {
   MATCH_EVENTS_TOPIC,
   type MatchEvent,
 } from '../../shared/events/match-events.js';
+import { DEAD_LETTERS_INDEX } from '../../shared/events/es-mapping.js';
 import { ensureMatchEventTopics } from '../../shared/events/topics.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { RetryableBulkError, writeBulk } from './bulk-writer.js';
@@ -132,6 +133,23 @@ export class LogIndexer {
       })),
     });
     this.deadLettered += dead.length;
+    // For the ops dashboard; the DLQ topic above is the record, so a failure here is only logged.
+    const now = Date.now();
+    await this.o.es
+      .bulk({
+        operations: dead.flatMap((d) => [
+          { index: { _index: DEAD_LETTERS_INDEX } },
+          {
+            ts: now,
+            reason: d.reason,
+            source: `${MATCH_EVENTS_TOPIC}/${d.partition}/${d.message.offset}`,
+            key: d.message.key?.toString() ?? '',
+          },
+        ]),
+      })
+      .catch((err: Error) =>
+        this.o.log.warn({ err: err.message }, 'could not index dead letters for the dashboard'),
+      );
     this.o.log.warn(
       { count: dead.length, reasons: [...new Set(dead.map((d) => d.reason))] },
       'events sent to the dead-letter topic',

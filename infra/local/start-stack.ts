@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole local stack. Redis, Kafka and Elasticsearch (infra/local), the web
- * demo bundle, 2 room servers, a matchmaker (metrics on 9300) and 2 gateways (ports 8080 and 8081). Prints the demo URL and
+ * demo bundle, 2 room servers, a matchmaker (metrics on 9300), a match-log indexer and 2 gateways
+ * (ports 8080 and 8081). Prints the demo URL and
  * stops everything on Ctrl-C (SIGINT) or SIGTERM.
  */
 import { buildWebDemo } from '../../apps/web-demo/build.js';
@@ -45,6 +46,9 @@ async function main(): Promise<void> {
         { ...env, MATCHMAKER_ID: 'mm-1', MATCHMAKER_HTTP_PORT: '9300' },
         stack.runDir,
       ),
+    );
+    apps.push(
+      await startArenaApp('log-indexer', 'ix-1', { ...env, LOG_INDEXER_HTTP_PORT: '9400' }, stack.runDir),
     );
     for (const [i, port] of GATEWAY_PORTS.entries()) {
       const id = `gw-${i + 1}`;

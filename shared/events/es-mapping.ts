@@ -44,3 +44,15 @@ export function indexForEvent(ts: number): string {
   const day = `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${String(d.getUTCDate()).padStart(2, '0')}`;
   return `${MATCH_EVENTS_INDEX_PREFIX}${day}`;
 }
+
+/** Dead-lettered events, indexed for the ops dashboard (the events themselves stay in the DLQ topic). */
+export const DEAD_LETTERS_INDEX = 'arena-dead-letters';
+export const DEAD_LETTERS_MAPPING = {
+  dynamic: 'strict',
+  properties: {
+    ts: { type: 'date', format: 'epoch_millis' },
+    reason: { type: 'keyword' },
+    source: { type: 'keyword' },
+    key: { type: 'keyword' },
+  },
+} as const;

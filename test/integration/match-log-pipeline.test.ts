@@ -4,6 +4,7 @@ import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatEvent, matchEvents } from '../../apps/cli/match-log-query.js';
 import { MatchEventProducer } from '../../apps/room-server/match-log/match-event-producer.js';
 import { startArenaApp, type RunningApp } from '../../infra/local/arena-apps.js';
 import { startElasticsearch } from '../../infra/local/elasticsearch.js';
@@ -118,6 +119,12 @@ describe('match logs: Kafka to Elasticsearch (real broker, real node)', () => {
     await startIndexer(group);
     await until('all 100,000 searchable', async () => (await searchable('big-')) >= 100_000);
     expect(await searchable('big-')).toBe(100_000); // ids are document ids: redelivery overwrote, never added
+
+    // What `npm run arena -- logs match big-7` shows: that match's 200 events, oldest first.
+    const shown = await matchEvents(es, 'big-7');
+    expect(shown).toHaveLength(200);
+    expect(shown.every((e, i) => i === 0 || e.ts >= shown[i - 1]!.ts)).toBe(true);
+    expect(formatEvent(shown[0]!)).toMatch(/game_event\s+room=r-7 server=rs-test/);
   }, 300_000);
 
   it('loses nothing while Kafka is down: events wait in memory, then on disk, then go out', async () => {
