@@ -17,12 +17,9 @@ import { startLocalStack } from '../infra/local/stack.js';
 import { MATCH_EVENTS_INDEX_PREFIX, MATCH_EVENTS_MAPPING } from '../shared/events/es-mapping.js';
 import { newMatchEvent } from '../shared/events/match-events.js';
 import { percentile } from './percentile.js';
+import { numberArg, runBench } from './bench-cli.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const EVENTS = arg('events', 50_000);
+const EVENTS = numberArg('events', 50_000);
 const run = `b${Date.now().toString(36)}`;
 const event = (i: number, prefix: string) =>
   newMatchEvent({
@@ -149,10 +146,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

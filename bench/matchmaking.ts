@@ -16,14 +16,11 @@ import type { ModeConfig } from '../shared/matchmaking/modes.js';
 import { TicketStore } from '../shared/matchmaking/ticket-store.js';
 import type { MatchRecord } from '../shared/matchmaking/types.js';
 import { percentile } from './percentile.js';
+import { numberArg, runBench } from './bench-cli.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const RATE = arg('rate', 1500);
-const SECONDS = arg('seconds', 10);
-const MATCHMAKERS = arg('matchmakers', 2);
+const RATE = numberArg('rate', 1500);
+const SECONDS = numberArg('seconds', 10);
+const MATCHMAKERS = numberArg('matchmakers', 2);
 const QUEUE = 'duo.eu';
 const DUO: ModeConfig = {
   teams: 2,
@@ -128,10 +125,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

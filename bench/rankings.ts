@@ -12,13 +12,10 @@ import { rankingKeys } from '../shared/rankings/keys.js';
 import { Leaderboards } from '../shared/rankings/leaderboards.js';
 import { RatingStore } from '../shared/rankings/rating-store.js';
 import { Seasons } from '../shared/rankings/seasons.js';
+import { numberArg, runBench } from './bench-cli.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 4);
-const CONCURRENCY = arg('concurrency', 50);
+const SECONDS = numberArg('seconds', 4);
+const CONCURRENCY = numberArg('concurrency', 50);
 const PLAYERS = 10_000;
 const player = () => `p${Math.floor(Math.random() * PLAYERS)}`;
 
@@ -89,10 +86,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

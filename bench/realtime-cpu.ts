@@ -15,13 +15,10 @@ import { startLocalStack } from '../infra/local/stack.js';
 import { encodeClientMessage } from '../shared/protocol/index.js';
 import { driveAt, openArenaClient, openClient, type CountingClient } from './load-clients.js';
 import { processCpuMicros } from './process-cpu.js';
+import { numberArg, runBench } from './bench-cli.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const CLIENTS = arg('clients', 200);
-const SECONDS = arg('seconds', 10);
+const CLIENTS = numberArg('clients', 200);
+const SECONDS = numberArg('seconds', 10);
 const WARMUP_S = 3;
 const HZ = 20;
 const ROOM_SIZE = 8;
@@ -139,10 +136,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
