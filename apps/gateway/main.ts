@@ -10,7 +10,7 @@ import { realtimeKeys } from '../../shared/redis/keys.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { queueIds } from '../../shared/matchmaking/modes.js';
 import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
-import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/ratings/matchmaking-ratings.js';
+import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/rankings/matchmaking-ratings.js';
 import { rankingKeys } from '../../shared/rankings/keys.js';
 import { Leaderboards } from '../../shared/rankings/leaderboards.js';
 import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';

@@ -5,7 +5,7 @@ import { modeOfQueue, type ModeConfig } from '../../shared/matchmaking/modes.js'
 import type { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import type { MatchmakingEvent } from '../../shared/matchmaking/types.js';
 import { encodeServerMessage, ErrorCode, type ServerMessage } from '../../shared/protocol/index.js';
-import type { MatchmakingRatings } from '../../shared/ratings/matchmaking-ratings.js';
+import type { MatchmakingRatings } from '../../shared/rankings/matchmaking-ratings.js';
 import type { ClientConnection } from './client-connection.js';
 
 export interface MatchmakingRequestsOptions {

@@ -8,7 +8,7 @@ import { announceReady } from '../../shared/log/announce-ready.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
-import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/ratings/matchmaking-ratings.js';
+import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/rankings/matchmaking-ratings.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
 import { RosterStore } from '../../shared/rooms/roster.js';
 import { rankingKeys } from '../../shared/rankings/keys.js';

@@ -10,7 +10,7 @@ import {
 } from '../../shared/protocol/index.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
 import type { TicketStore } from '../../shared/matchmaking/ticket-store.js';
-import type { MatchmakingRatings } from '../../shared/ratings/matchmaking-ratings.js';
+import type { MatchmakingRatings } from '../../shared/rankings/matchmaking-ratings.js';
 import type { RosterStore } from '../../shared/rooms/roster.js';
 import { newMatchEvent, type MatchEvent } from '../../shared/events/match-events.js';
 import type { AnyGame } from './game-api.js';
