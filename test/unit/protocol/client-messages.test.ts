@@ -44,8 +44,18 @@ describe('client messages', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
         const parsed = parseClientMessage(bytes);
-        if (parsed.ok) expect(['join', 'input', 'leave', 'ping']).toContain(parsed.msg.type);
-        else expect(Object.values(ErrorCode)).toContain(parsed.code);
+        if (parsed.ok) {
+          expect([
+            'join',
+            'input',
+            'leave',
+            'ping',
+            'queue',
+            'cancel_queue',
+            'party_accept',
+            'leaderboard',
+          ]).toContain(parsed.msg.type);
+        } else expect(Object.values(ErrorCode)).toContain(parsed.code);
       }),
       { numRuns: 5_000 },
     );
