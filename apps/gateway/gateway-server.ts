@@ -175,7 +175,10 @@ export class GatewayServer {
   stop(): void {
     if (this.listenSocket) us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
-    this.o.router.closeAll(CloseCode.ServiceRestart, 'gateway restarting: reconnect');
+    // Every socket, including those still waiting for their welcome, not only routed players.
+    for (const conn of [...this.sockets])
+      conn.close(CloseCode.ServiceRestart, 'gateway restarting: reconnect');
+    this.o.router.closeLinks();
   }
 
   private dispatch(conn: ClientConnection, msg: ClientMessage): void {

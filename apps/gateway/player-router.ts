@@ -168,9 +168,8 @@ export class PlayerRouter {
       this.links.send(route.server, { type: 'resync', roomId: route.roomId, playerId: conn.playerId });
   }
 
-  /** Tells every client to reconnect elsewhere (gateway shutdown). */
-  closeAll(code: number, reason: string): void {
-    for (const player of [...this.players.values()]) player.conn.close(code, reason);
+  /** Drops every room-server link (gateway shutdown; the clients are closed by the server). */
+  closeLinks(): void {
     this.links.closeAll();
   }
 

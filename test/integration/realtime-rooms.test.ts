@@ -13,8 +13,11 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-/** Sends a move and resolves when `viewer` sees `mover` shift by more than 5 units that way. */
-async function moveAndSee(mover: ArenaClient, viewer: ArenaClient, dir: 1 | -1) {
+/**
+ * Sends a move and resolves when `viewer` sees `mover` shift by more than 5 units that way.
+ * The preferred direction flips near a wall (spawns are random), so the move can always happen.
+ */
+async function moveAndSee(mover: ArenaClient, viewer: ArenaClient, preferred: 1 | -1) {
   await waitForClient(
     viewer,
     'state',
@@ -22,12 +25,13 @@ async function moveAndSee(mover: ArenaClient, viewer: ArenaClient, dir: 1 | -1) 
     'the mover to be visible',
   );
   const x0 = seenX(viewer, mover.playerId)!;
+  const dir = (preferred > 0 && x0 > 700) || (preferred < 0 && x0 < 100) ? -preferred : preferred;
   const seq = mover.sendInput({ mx: dir, my: 0 });
   const seen = await waitForClient(
     viewer,
     'state',
     () => (seenX(viewer, mover.playerId)! - x0) * dir > 5,
-    `${viewer.playerId} to see ${mover.playerId} move ${dir > 0 ? 'right' : 'left'}`,
+    `${viewer.playerId} to see ${mover.playerId} move ${dir > 0 ? 'right' : 'left'} from x=${x0}`,
   );
   return { seq, seen };
 }
@@ -108,5 +112,27 @@ describe('rooms across gateways and room servers (real processes, real Redis)', 
     expect(a.roomId).toBe(roomId);
     await moveAndSee(a, b, -1);
     await moveAndSee(b, a, 1);
+  });
+
+  it('drains a gateway on SIGTERM: its clients are told to reconnect (1012) and resume elsewhere', async () => {
+    cluster = await ArenaCluster.start({ gateways: 2, roomServers: 1 });
+    const a = await cluster.client([0, 1]);
+    const b = await cluster.client([1, 0]);
+    const roomId = uniqueName('room');
+    await a.join(roomId);
+    await b.join(roomId);
+    const closed = waitForClient(a, 'disconnected', (d) => d !== undefined, 'a told to reconnect');
+    const resumed = waitForClient(
+      a,
+      'joined',
+      (j) => j?.resumed === true,
+      'a to resume through gw-1',
+      20_000,
+    );
+    cluster.gateways[0]!.process.signal('SIGTERM');
+    expect((await closed)!.code).toBe(1012);
+    await resumed;
+    expect(a.gatewayId).toBe('gw-1');
+    await moveAndSee(a, b, 1);
   });
 });
