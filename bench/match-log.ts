@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       KAFKA_BROKERS: brokers,
       ELASTICSEARCH_URL: esUrl,
       LOG_INDEXER_GROUP: `bench-${run}`,
-      LOG_INDEXER_HTTP_PORT: '0',
+      LOG_INDEXER_OPS_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     logDir,

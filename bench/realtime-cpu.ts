@@ -64,6 +64,8 @@ async function arena(redisUrl: string, logDir: string): Promise<Measured> {
     ROOM_SERVER_PORT: '0',
     GATEWAY_PORT: '0',
     GATEWAY_STATIC_DIR: '',
+    GATEWAY_OPS_PORT: '0',
+    ROOM_SERVER_OPS_PORT: '0',
     LOG_LEVEL: 'warn',
   };
   const rs = await startArenaApp('room-server', 'rs-bench', { ...env, ROOM_SERVER_ID: 'rs-bench' }, logDir);

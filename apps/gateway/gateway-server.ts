@@ -54,9 +54,13 @@ export interface GatewayServerOptions {
   log: Logger;
 }
 
+/** Plain numbers on the hot path; gateway-metrics.ts reads them at scrape time. */
 export interface GatewayCounters {
   connections: number;
   framesIn: number;
+  bytesIn: number;
+  framesOut: number;
+  bytesOut: number;
   badFrames: number;
   rateLimited: number;
   rejectedUpgrades: number;
@@ -68,10 +72,14 @@ class UwsConnection implements ClientConnection {
   constructor(
     readonly playerId: string,
     private readonly ws: WebSocket<SocketData>,
+    private readonly counters: GatewayCounters,
   ) {}
 
   send(frame: Uint8Array): boolean {
-    return !this.closed && this.ws.send(frame, true) !== 2;
+    if (this.closed || this.ws.send(frame, true) === 2) return false; // 2: dropped (over the limit)
+    this.counters.framesOut++;
+    this.counters.bytesOut += frame.byteLength;
+    return true;
   }
 
   bufferedAmount(): number {
@@ -109,6 +117,9 @@ export class GatewayServer {
   readonly counters: GatewayCounters = {
     connections: 0,
     framesIn: 0,
+    bytesIn: 0,
+    framesOut: 0,
+    bytesOut: 0,
     badFrames: 0,
     rateLimited: 0,
     rejectedUpgrades: 0,
@@ -230,7 +241,7 @@ export class GatewayServer {
 
   private open(ws: WebSocket<SocketData>): void {
     const data = ws.getUserData();
-    const conn = new UwsConnection(data.session.playerId, ws);
+    const conn = new UwsConnection(data.session.playerId, ws, this.counters);
     data.conn = conn;
     data.limiter = new RateLimiter(this.o.config.gateway.ratePerS, this.o.config.gateway.rateBurst);
     this.sockets.add(conn);
@@ -264,6 +275,7 @@ export class GatewayServer {
     const conn = data.conn as UwsConnection | undefined;
     if (!conn || conn.closed) return;
     this.counters.framesIn++;
+    this.counters.bytesIn += message.byteLength;
     if (message.byteLength > this.o.config.gateway.maxFrameBytes) {
       this.counters.badFrames++;
       conn.close(CloseCode.MessageTooBig, `frame over ${this.o.config.gateway.maxFrameBytes} bytes`);

@@ -17,7 +17,10 @@ import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';
 import { Seasons } from '../../shared/rankings/seasons.js';
 import { TokenService } from './auth/tokens.js';
 import { MatchmakingRequests } from './matchmaking-requests.js';
+import { OpsServer } from '../../shared/ops/ops-server.js';
+import { redisCheck } from '../../shared/ops/readiness.js';
 import { GatewayServer } from './gateway-server.js';
+import { gatewayMetrics } from './gateway-metrics.js';
 import { PlayerRouter } from './player-router.js';
 
 async function main(): Promise<void> {
@@ -60,10 +63,22 @@ async function main(): Promise<void> {
   );
   const server = new GatewayServer({ gatewayId, config, tokens, router, matchmaking, leaderboards, log });
   const port = await server.listen();
-  announceReady('gateway', gatewayId, { port, url: `http://${config.gateway.host}:${port}` });
+  const ops = await OpsServer.start({
+    host: config.ops.host,
+    port: config.gateway.opsPort,
+    registry: gatewayMetrics(server.counters, router),
+    dependencies: [redisCheck('redis', redis), redisCheck('rankings-redis', rankingsRedis)],
+    log,
+  });
+  announceReady('gateway', gatewayId, {
+    port,
+    opsPort: ops.port,
+    url: `http://${config.gateway.host}:${port}`,
+  });
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'stopping: asking clients to reconnect elsewhere');
+    ops.server.drain();
     server.stop();
     matchmaking.close();
     rankingsRedis.disconnect();

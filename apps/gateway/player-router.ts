@@ -78,6 +78,18 @@ export class PlayerRouter {
     return this.players.size;
   }
 
+  /** Players here who are in a room (or on their way into one). */
+  get playersInRooms(): number {
+    let n = 0;
+    for (const p of this.players.values()) if (p.room) n++;
+    return n;
+  }
+
+  /** Frames for room servers dropped because a link was full or still connecting with a full queue. */
+  get droppedLinkFrames(): number {
+    return this.links.droppedFrames;
+  }
+
   /** The player's connection here, if they are connected to this gateway. */
   connectionOf(playerId: string): ClientConnection | undefined {
     return this.players.get(playerId)?.conn;

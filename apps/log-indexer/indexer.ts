@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { Kafka, logLevel, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import {
   invalidMatchEvent,
   MATCH_EVENTS_DLQ_TOPIC,
@@ -18,6 +18,8 @@ export interface IndexerOptions {
   partitions: number;
   es: Client;
   log: Logger;
+  /** Told about every bulk request Elasticsearch acknowledged: how long it took and what it held. */
+  onBulk?: (seconds: number, events: readonly MatchEvent[]) => void;
 }
 
 interface DeadLetter {
@@ -37,8 +39,10 @@ export class LogIndexer {
   private readonly kafka: Kafka;
   private consumer: Consumer | undefined;
   private dlq: Producer | undefined;
+  private admin: Admin | undefined;
   indexed = 0;
   deadLettered = 0;
+  bulkRetries = 0;
 
   constructor(private readonly o: IndexerOptions) {
     this.kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, logLevel: logLevel.NOTHING });
@@ -65,9 +69,35 @@ export class LogIndexer {
     });
   }
 
+  /** Disconnecting waits for the batch in hand: it is indexed and committed, or left for redelivery. */
   async stop(): Promise<void> {
     await this.consumer?.disconnect().catch(() => {});
     await this.dlq?.disconnect().catch(() => {});
+    await this.admin?.disconnect().catch(() => {});
+  }
+
+  /**
+   * The group's lag per partition: messages in the topic past the group's committed offset
+   * (what is not indexed yet), read from Kafka itself so that it grows even while this
+   * indexer is stuck.
+   */
+  async lag(): Promise<Map<number, number>> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    const [ends, groups] = await Promise.all([
+      this.admin.fetchTopicOffsets(MATCH_EVENTS_TOPIC),
+      this.admin.fetchOffsets({ groupId: this.o.groupId, topics: [MATCH_EVENTS_TOPIC] }),
+    ]);
+    const committed = new Map(groups[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+    return new Map(
+      ends.map((p) => {
+        const from = committed.get(p.partition) ?? -1;
+        return [p.partition, Number(p.high) - (from >= 0 ? from : Number(p.low))];
+      }),
+    );
   }
 
   private async handle(
@@ -108,9 +138,13 @@ export class LogIndexer {
     let backoff = 200;
     for (;;) {
       try {
-        return (await writeBulk(this.o.es, events)).rejected;
+        const started = performance.now();
+        const { rejected } = await writeBulk(this.o.es, events);
+        this.o.onBulk?.((performance.now() - started) / 1000, events);
+        return rejected;
       } catch (err) {
         if (!(err instanceof RetryableBulkError)) throw err;
+        this.bulkRetries++;
         this.o.log.warn({ reason: err.message, backoffMs: backoff }, 'Elasticsearch unavailable: waiting');
         if (!active()) throw new Error('partition reassigned while Elasticsearch was down'); // redelivered elsewhere
         await new Promise((r) => setTimeout(r, backoff));

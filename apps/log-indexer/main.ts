@@ -1,16 +1,18 @@
 /** Log indexer process: `tsx apps/log-indexer/main.ts`. Run several to share partitions. */
-import { createServer } from 'node:http';
 import { Client } from '@elastic/elasticsearch';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
 import { createLogger } from '../../shared/log/logger.js';
+import { OpsServer } from '../../shared/ops/ops-server.js';
+import { tcpCheck } from '../../shared/ops/readiness.js';
 import { deleteExpiredIndices, ensureIndexTemplate } from './es-setup.js';
 import { LogIndexer } from './indexer.js';
+import { IndexerMetrics } from './indexer-metrics.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const id = instanceId('', 'ix');
+  const id = instanceId(config.matchLog.indexerId, 'ix');
   const log = createLogger('log-indexer', id, config.log.level);
   const es = new Client({ node: config.elasticsearch.url, requestTimeout: 10_000, maxRetries: 0 });
   await ensureIndexTemplate(es);
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     3_600_000,
   );
 
+  const metrics = new IndexerMetrics();
   const indexer = new LogIndexer({
     brokers: config.kafka.brokers,
     clientId: `${config.kafka.clientId}-indexer`,
@@ -31,25 +34,26 @@ async function main(): Promise<void> {
     partitions: config.matchLog.partitions,
     es,
     log,
+    onBulk: metrics.observeBulk,
   });
   await indexer.start();
-  const http = createServer((req, res) => {
-    if (req.url === '/healthz') res.writeHead(200).end('ok');
-    else if (req.url === '/stats')
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ indexed: indexer.indexed, deadLettered: indexer.deadLettered }));
-    else res.writeHead(404).end();
+  const ops = await OpsServer.start({
+    host: config.ops.host,
+    port: config.matchLog.indexerOpsPort,
+    registry: metrics.watch(indexer, log).registry,
+    dependencies: [
+      tcpCheck('kafka', config.kafka.brokers),
+      { name: 'elasticsearch', probe: () => es.cluster.health({}, { requestTimeout: 1_500 }) },
+    ],
+    log,
   });
-  await new Promise<void>((resolve) => http.listen(config.matchLog.indexerHttpPort, '127.0.0.1', resolve));
-  const address = http.address();
-  announceReady('log-indexer', id, { port: typeof address === 'object' && address ? address.port : 0 });
+  announceReady('log-indexer', id, { port: ops.port, opsPort: ops.port });
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'stopping: finishing the batch in hand, then committing');
+    ops.server.drain();
     clearInterval(retentionTimer);
     await indexer.stop();
-    http.close();
     await es.close();
     process.exit(0);
   };

@@ -1,10 +1,11 @@
 /** Matchmaker process: `tsx apps/matchmaker/main.ts`. Run several; they share the queues safely. */
-import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
 import { createLogger } from '../../shared/log/logger.js';
+import { OpsServer } from '../../shared/ops/ops-server.js';
+import { redisCheck } from '../../shared/ops/readiness.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { queueIds } from '../../shared/matchmaking/modes.js';
 import { RoomServerRegistry } from '../../shared/placement/registry.js';
@@ -38,35 +39,25 @@ async function main(): Promise<void> {
     idleDelayMs: mm.idleDelayMs,
   });
 
-  const http = createServer((req, res) => {
-    if (req.url === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-        () => res.writeHead(500).end(),
-      );
-    } else if (req.url === '/healthz') {
-      res.writeHead(200).end('ok');
-    } else {
-      res.writeHead(404).end('not found');
-    }
+  const ops = await OpsServer.start({
+    host: config.ops.host,
+    port: mm.opsPort,
+    registry: metrics.registry,
+    dependencies: [redisCheck('redis', redis)],
+    log,
   });
-  await new Promise<void>((resolve) => http.listen(mm.httpPort, mm.httpHost, resolve));
-  const address = http.address();
-  const port = typeof address === 'object' && address ? address.port : mm.httpPort;
   matchmaker.start();
-  announceReady('matchmaker', id, { port, queues });
+  announceReady('matchmaker', id, { port: ops.port, opsPort: ops.port, queues });
 
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'stopping');
-    matchmaker.stop();
-    http.close();
-    setTimeout(() => {
-      redis.disconnect();
-      process.exit(0);
-    }, 100);
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'stopping: finishing the passes in flight');
+    ops.server.drain();
+    await matchmaker.stop();
+    redis.disconnect();
+    process.exit(0);
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -38,6 +38,7 @@ export class Matchmaker {
   private running = false;
   private claimSeq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly sweptAt = new Map<string, number>();
   private lastTrim = 0;
 
@@ -48,10 +49,12 @@ export class Matchmaker {
     for (const queue of this.o.queues) this.schedule(() => this.loop(queue), 0);
   }
 
-  stop(): void {
+  /** Schedules no more passes and resolves once the passes in flight have finished. */
+  async stop(): Promise<void> {
     this.running = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** One pass over a queue; returns how many matches it formed. */
@@ -170,7 +173,8 @@ export class Matchmaker {
     if (!this.running) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void fn();
+      const pass = fn().finally(() => this.inFlight.delete(pass));
+      this.inFlight.add(pass);
     }, delayMs);
     this.timers.add(timer);
   }

@@ -1,8 +1,8 @@
-import { Counter, Gauge, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import { Counter, createMetricsRegistry, Gauge, Summary } from '../../shared/ops/metrics-registry.js';
 
 /** What a matchmaker exposes on /metrics (Prometheus text format). */
 export class MatchmakerMetrics {
-  readonly registry = new Registry();
+  readonly registry = createMetricsRegistry();
   readonly queueDepth = new Gauge({
     name: 'arena_matchmaker_queue_depth',
     help: 'Tickets waiting, per queue',
@@ -42,8 +42,4 @@ export class MatchmakerMetrics {
     labelNames: ['queue'],
     registers: [this.registry],
   });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'arena_matchmaker_' });
-  }
 }

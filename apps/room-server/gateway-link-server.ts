@@ -26,6 +26,7 @@ export class GatewayLinkServer {
   private readonly server: Server;
   private readonly links = new Map<string, FramedSocket>();
   droppedSlowLinks = 0;
+  readonly counters = { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0 };
 
   constructor(
     private readonly maxBufferedBytes: number,
@@ -48,7 +49,10 @@ export class GatewayLinkServer {
   send(gatewayId: string, msg: RoomToGateway): void {
     const link = this.links.get(gatewayId);
     if (!link) return;
-    if (!link.send(encodeRoomToGateway(msg))) {
+    const frame = encodeRoomToGateway(msg);
+    this.counters.messagesOut++;
+    this.counters.bytesOut += frame.byteLength;
+    if (!link.send(frame)) {
       this.droppedSlowLinks++;
       this.log.warn(
         { gatewayId, buffered: link.bufferedBytes },
@@ -56,6 +60,10 @@ export class GatewayLinkServer {
       );
       link.close('slow consumer');
     }
+  }
+
+  get linkCount(): number {
+    return this.links.size;
   }
 
   async close(): Promise<void> {
@@ -69,6 +77,8 @@ export class GatewayLinkServer {
       maxFrameBytes: MAX_LINK_FRAME_BYTES,
       maxBufferedBytes: this.maxBufferedBytes,
       onFrame: (frame) => {
+        this.counters.messagesIn++;
+        this.counters.bytesIn += frame.byteLength;
         const msg = parseGatewayToRoom(frame);
         if (!msg) {
           this.log.warn({ gatewayId }, 'malformed link frame: closing link');

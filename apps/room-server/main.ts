@@ -18,7 +18,10 @@ import { Seasons } from '../../shared/rankings/seasons.js';
 import { applyWithRetry } from './apply-with-retry.js';
 import { MatchEventProducer } from './match-log/match-event-producer.js';
 import { games } from './games/index.js';
+import { OpsServer } from '../../shared/ops/ops-server.js';
+import { redisCheck, tcpCheck } from '../../shared/ops/readiness.js';
 import { RoomServer } from './room-server.js';
+import { RoomServerMetrics } from './room-server-metrics.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
   const rankingsRedis = connectRankingsRedis(config.redis.url, config.redis.clusterNodes);
   const rk = rankingKeys(config.redis.keyPrefix);
   const ratingStore = new RatingStore(rankingsRedis, rk, new Seasons(rankingsRedis, rk));
+  const metrics = new RoomServerMetrics();
   const server = new RoomServer({
     id,
     config,
@@ -56,12 +60,26 @@ async function main(): Promise<void> {
     matchLog: (event) => matchLog.publish(event),
     onMatchEnded: (result) =>
       void applyWithRetry(() => ratingStore.apply(result, Date.now()), log, result.roomId),
+    onTick: metrics.observeTick,
   });
   const { address, port } = await server.start();
-  announceReady('room-server', id, { port, address, game: game.name });
+  const ops = await OpsServer.start({
+    host: config.ops.host,
+    port: config.roomServer.opsPort,
+    registry: metrics.watch(server, matchLog).registry,
+    dependencies: [
+      redisCheck('redis', redis),
+      redisCheck('rankings-redis', rankingsRedis),
+      // Match events wait on disk while Kafka is away: reported, not a reason to be unready.
+      tcpCheck('kafka', config.kafka.brokers, false),
+    ],
+    log,
+  });
+  announceReady('room-server', id, { port, opsPort: ops.port, address, game: game.name });
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'stopping: checkpointing rooms');
+    ops.server.drain();
     await server.stop();
     await matchLog.stop();
     redis.disconnect();

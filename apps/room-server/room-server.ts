@@ -33,6 +33,18 @@ export interface RoomServerOptions {
   onMatchEnded?: (result: MatchResult) => void;
   /** Receives every match event (room opened, player joined or left, match ended). */
   matchLog?: (event: MatchEvent) => void;
+  /** Told how long each tick (all rooms) took, in seconds. */
+  onTick?: (seconds: number) => void;
+}
+
+/** Plain counters for /metrics (room-server-metrics.ts reads them at scrape time). */
+export interface RoomServerCounters {
+  checkpoints: number;
+  checkpointFailures: number;
+  roomErrors: number;
+  matchesEnded: number;
+  /** Date.now() of the last heartbeat Redis accepted. */
+  lastHeartbeatMs: number;
 }
 
 type Opened = { ok: true; room: Room } | { ok: false; code: string; message: string };
@@ -54,6 +66,13 @@ export class RoomServer {
   private heartbeat: NodeJS.Timeout | undefined;
   private address = '';
   private stopping = false;
+  readonly counters: RoomServerCounters = {
+    checkpoints: 0,
+    checkpointFailures: 0,
+    roomErrors: 0,
+    matchesEnded: 0,
+    lastHeartbeatMs: 0,
+  };
 
   constructor(private readonly o: RoomServerOptions) {
     const rs = o.config.roomServer;
@@ -92,13 +111,32 @@ export class RoomServer {
     return this.rooms.size;
   }
 
+  /** Human players seated in this server's rooms (connected or within their grace period). */
+  get playerCount(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += room.humanCount;
+    return n;
+  }
+
+  get tickStats(): { ticks: number; overruns: number } {
+    return { ticks: this.tickLoop.ticks, overruns: this.tickLoop.overruns };
+  }
+
+  get linkStats(): GatewayLinkServer['counters'] & { links: number; droppedSlowLinks: number } {
+    return {
+      ...this.links.counters,
+      links: this.links.linkCount,
+      droppedSlowLinks: this.links.droppedSlowLinks,
+    };
+  }
+
   async start(): Promise<{ id: string; address: string; port: number }> {
     const rs = this.o.config.roomServer;
     const port = await this.links.listen(rs.host, rs.port);
     this.address = `${rs.advertiseHost || rs.host}:${port}`;
-    await this.registry.heartbeat({ id: this.o.id, address: this.address });
+    await this.beat();
     this.heartbeat = setInterval(
-      () => this.background(this.registry.heartbeat({ id: this.o.id, address: this.address }), 'heartbeat'),
+      () => this.background(this.beat(), 'heartbeat'),
       this.o.config.registry.heartbeatMs,
     );
     this.tickLoop.start();
@@ -124,12 +162,24 @@ export class RoomServer {
     await this.links.close();
   }
 
+  private async beat(): Promise<void> {
+    await this.registry.heartbeat({ id: this.o.id, address: this.address });
+    this.counters.lastHeartbeatMs = Date.now();
+  }
+
   private tick(now: number): void {
+    const started = performance.now();
+    this.tickRooms(now);
+    this.o.onTick?.((performance.now() - started) / 1000);
+  }
+
+  private tickRooms(now: number): void {
     const every = this.o.config.roomServer.checkpointEveryTicks;
     for (const room of this.rooms.values()) {
       try {
         room.step(now);
       } catch (err) {
+        this.counters.roomErrors++;
         this.o.log.error({ err, roomId: room.id }, 'room tick failed: closing the room');
         room.abandon('room_error');
         this.rooms.delete(room.id);
@@ -142,13 +192,17 @@ export class RoomServer {
   private checkpoint(room: Room): void {
     this.store.saveCheckpoint(room.checkpoint()).then(
       (saved) => {
+        if (saved) this.counters.checkpoints++;
         if (saved || room.ended) return;
         // Another server owns the room now: stop here, players follow the new owner.
         this.o.log.warn({ roomId: room.id }, 'room ownership moved: handing players over');
         room.abandon('moved');
         if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
       },
-      (err: unknown) => this.o.log.error({ err, roomId: room.id }, 'checkpoint failed'),
+      (err: unknown) => {
+        this.counters.checkpointFailures++;
+        this.o.log.error({ err, roomId: room.id }, 'checkpoint failed');
+      },
     );
   }
 
@@ -196,7 +250,10 @@ export class RoomServer {
     if (!(opened instanceof Room)) return reject(opened.code, opened.message);
     const outcome = opened.join(playerId, gatewayId, Date.now());
     if (!outcome.ok) reject(outcome.code, outcome.message);
-    else this.o.log.info({ roomId, playerId, gatewayId, resumed: outcome.resumed }, 'player seated');
+    else {
+      const { matchId } = opened.match;
+      this.o.log.info({ roomId, matchId, playerId, gatewayId, resumed: outcome.resumed }, 'player seated');
+    }
   }
 
   /** Opens a room once even if several joins for it arrive together. */
@@ -250,8 +307,14 @@ export class RoomServer {
   private onRoomEnded(room: Room, result: MatchResult | null, reason: string): void {
     if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
     this.background(this.store.release(room.id), 'room release');
-    this.o.log.info({ roomId: room.id, result, reason }, result ? 'match ended' : `room closed (${reason})`);
-    if (result) this.o.onMatchEnded?.(result);
+    this.o.log.info(
+      { roomId: room.id, matchId: room.match.matchId, result, reason },
+      result ? 'match ended' : `room closed (${reason})`,
+    );
+    if (result) {
+      this.counters.matchesEnded++;
+      this.o.onMatchEnded?.(result);
+    }
     this.logEvent(room, 'match_ended', {
       reason: result?.reason ?? reason,
       winner: result?.winner ?? null,

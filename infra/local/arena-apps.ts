@@ -19,17 +19,20 @@ export interface RunningApp {
   readonly kind: ArenaAppKind;
   /** The port it listens on (read from its "ready" log line, so port 0 works). */
   readonly port: number;
+  /** The port of its /metrics, /healthz and /readyz (0 for a service without one). */
+  readonly opsPort: number;
   readonly process: ManagedProcess;
 }
 
 /** The first JSON log line with event "ready", if the app logged one yet. */
-function readyLine(logFile: string): { port: number } | undefined {
+function readyLine(logFile: string): { port: number; opsPort: number } | undefined {
   if (!existsSync(logFile)) return undefined;
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
     if (!line.includes('"ready"')) continue;
     try {
-      const parsed = JSON.parse(line) as { event?: string; port?: number };
-      if (parsed.event === 'ready' && typeof parsed.port === 'number') return { port: parsed.port };
+      const parsed = JSON.parse(line) as { event?: string; port?: number; opsPort?: number };
+      if (parsed.event === 'ready' && typeof parsed.port === 'number')
+        return { port: parsed.port, opsPort: parsed.opsPort ?? 0 };
     } catch {
       // not a JSON line
     }
@@ -66,19 +69,19 @@ export async function startTypeScriptService(
     env: { ...process.env, ...env },
     logFile,
   });
-  let port = 0;
+  let ready: { port: number; opsPort: number } | undefined;
   await waitHealthy({
     component: name,
     process: proc,
     timeoutMs: 30_000,
     intervalMs: 50,
     check: async () => {
-      port = readyLine(logFile)?.port ?? 0;
-      return port > 0;
+      ready = readyLine(logFile);
+      return ready !== undefined;
     },
   }).catch(async (err) => {
     await proc.stop(2_000);
     throw err;
   });
-  return { name, port, process: proc };
+  return { name, port: ready!.port, opsPort: ready!.opsPort, process: proc };
 }

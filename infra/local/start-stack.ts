@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole local stack. Redis, Kafka and Elasticsearch (infra/local), the web
- * demo bundle, 2 room servers, a matchmaker (metrics on 9300), a match-log indexer and 2 gateways
- * (ports 8080 and 8081). Prints the demo URL and
- * stops everything on Ctrl-C (SIGINT) or SIGTERM.
+ * demo bundle, 2 room servers, a matchmaker, a match-log indexer and 2 gateways (ports 8080
+ * and 8081). Each service serves /metrics, /healthz and /readyz on its own ops port (OPS_PORTS).
+ * Prints the demo URL and stops everything on Ctrl-C (SIGINT) or SIGTERM.
  */
 import { buildWebDemo } from '../../apps/web-demo/build.js';
 import { startArenaApp, type RunningApp } from './arena-apps.js';
@@ -11,6 +11,15 @@ import { startLocalStack, type LocalStack } from './stack.js';
 
 const GATEWAY_PORTS = [8080, 8081];
 const ROOM_SERVERS = ['rs-1', 'rs-2'];
+/** Ops ports, the same as infra/prometheus/prometheus-local.yml scrapes. */
+const OPS_PORTS: Record<string, number> = {
+  'gw-1': 9101,
+  'gw-2': 9102,
+  'rs-1': 9201,
+  'rs-2': 9202,
+  'mm-1': 9300,
+  'ix-1': 9400,
+};
 
 async function main(): Promise<void> {
   let stack: LocalStack | undefined;
@@ -36,19 +45,32 @@ async function main(): Promise<void> {
     stack = await startLocalStack();
     const staticDir = await buildWebDemo();
     const env = { ...stack.env, GATEWAY_STATIC_DIR: staticDir, ROOM_SERVER_PORT: '0' };
+    const ops = (id: string) => String(OPS_PORTS[id]);
     for (const id of ROOM_SERVERS) {
-      apps.push(await startArenaApp('room-server', id, { ...env, ROOM_SERVER_ID: id }, stack.runDir));
+      apps.push(
+        await startArenaApp(
+          'room-server',
+          id,
+          { ...env, ROOM_SERVER_ID: id, ROOM_SERVER_OPS_PORT: ops(id) },
+          stack.runDir,
+        ),
+      );
     }
     apps.push(
       await startArenaApp(
         'matchmaker',
         'mm-1',
-        { ...env, MATCHMAKER_ID: 'mm-1', MATCHMAKER_HTTP_PORT: '9300' },
+        { ...env, MATCHMAKER_ID: 'mm-1', MATCHMAKER_OPS_PORT: ops('mm-1') },
         stack.runDir,
       ),
     );
     apps.push(
-      await startArenaApp('log-indexer', 'ix-1', { ...env, LOG_INDEXER_HTTP_PORT: '9400' }, stack.runDir),
+      await startArenaApp(
+        'log-indexer',
+        'ix-1',
+        { ...env, LOG_INDEXER_ID: 'ix-1', LOG_INDEXER_OPS_PORT: ops('ix-1') },
+        stack.runDir,
+      ),
     );
     for (const [i, port] of GATEWAY_PORTS.entries()) {
       const id = `gw-${i + 1}`;
@@ -56,7 +78,7 @@ async function main(): Promise<void> {
         await startArenaApp(
           'gateway',
           id,
-          { ...env, GATEWAY_ID: id, GATEWAY_PORT: String(port) },
+          { ...env, GATEWAY_ID: id, GATEWAY_PORT: String(port), GATEWAY_OPS_PORT: ops(id) },
           stack.runDir,
         ),
       );
@@ -71,7 +93,7 @@ async function main(): Promise<void> {
       '',
       'Arena is up.',
       ...GATEWAY_PORTS.map((p) => `  Play:      http://127.0.0.1:${p}/   (gateway ws://127.0.0.1:${p}/ws)`),
-      '  Metrics:   http://127.0.0.1:9300/metrics (matchmaker)',
+      `  Metrics:   ${apps.map((a) => `${a.name} http://127.0.0.1:${a.opsPort}/metrics`).join(', ')}`,
       `  Services:  ${Object.entries(stack.env)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ')}`,

@@ -1,6 +1,16 @@
 import { parseModes } from '../matchmaking/modes.js';
 import { bool, custom, hostPorts, idList, int, oneOf, str, url } from './variable.js';
 
+/** The port of a service's ops listener: /metrics, /healthz and /readyz. */
+function opsPort(name: string, fallback: string) {
+  return int(name, {
+    doc: 'Port of /metrics, /healthz and /readyz (0: any free port).',
+    default: fallback,
+    min: 0,
+    max: 65535,
+  });
+}
+
 /**
  * Every environment variable Arena reads, grouped by the part of the system that uses it.
  * Add new variables here: the loader, the README table and the deployment-manifest check
@@ -103,6 +113,7 @@ export const configSchema = {
       default: 'apps/web-demo/dist',
       allowEmpty: true,
     }),
+    opsPort: opsPort('GATEWAY_OPS_PORT', '9100'),
   },
   roomServer: {
     id: str('ROOM_SERVER_ID', {
@@ -161,6 +172,7 @@ export const configSchema = {
       min: 65536,
       max: 1_073_741_824,
     }),
+    opsPort: opsPort('ROOM_SERVER_OPS_PORT', '9200'),
   },
   matchmaker: {
     id: str('MATCHMAKER_ID', {
@@ -181,16 +193,7 @@ export const configSchema = {
       doc: 'Regions; each mode has one queue per region ("duel.eu").',
       default: 'eu,us',
     }),
-    httpHost: str('MATCHMAKER_HTTP_HOST', {
-      doc: 'Address of the matchmaker metrics and health endpoint.',
-      default: '127.0.0.1',
-    }),
-    httpPort: int('MATCHMAKER_HTTP_PORT', {
-      doc: 'Port of /metrics and /healthz (0: any free port).',
-      default: '9300',
-      min: 0,
-      max: 65535,
-    }),
+    opsPort: opsPort('MATCHMAKER_OPS_PORT', '9300'),
     claimTimeoutMs: int('MATCHMAKER_CLAIM_TIMEOUT_MS', {
       doc: 'Claimed tickets not allocated within this go back to their queue (a matchmaker died).',
       default: '5000',
@@ -233,12 +236,13 @@ export const configSchema = {
       min: 1,
       max: 3650,
     }),
-    indexerHttpPort: int('LOG_INDEXER_HTTP_PORT', {
-      doc: 'Port of the indexer health endpoint (0: any free port).',
-      default: '9400',
-      min: 0,
-      max: 65535,
+    indexerId: str('LOG_INDEXER_ID', {
+      doc: 'Unique id of this log indexer (default: ix-<host>-<pid>).',
+      default: '',
+      allowEmpty: true,
+      maxLength: 64,
     }),
+    indexerOpsPort: opsPort('LOG_INDEXER_OPS_PORT', '9400'),
   },
   registry: {
     heartbeatMs: int('REGISTRY_HEARTBEAT_MS', {
@@ -266,6 +270,12 @@ export const configSchema = {
       doc: 'Elasticsearch HTTP endpoint.',
       default: 'http://127.0.0.1:9200',
       protocols: ['http:', 'https:'],
+    }),
+  },
+  ops: {
+    host: str('OPS_HOST', {
+      doc: 'Address every service binds its ops listener (/metrics, /healthz, /readyz) to; 0.0.0.0 in containers.',
+      default: '127.0.0.1',
     }),
   },
   log: {

@@ -26,7 +26,10 @@ const TEST_DEFAULTS: Record<string, string> = {
   REGISTRY_HEARTBEAT_MS: '250',
   REGISTRY_TTL_MS: '1500',
   ROOM_CHECKPOINT_EVERY_TICKS: '10',
-  MATCHMAKER_HTTP_PORT: '0',
+  GATEWAY_OPS_PORT: '0',
+  ROOM_SERVER_OPS_PORT: '0',
+  MATCHMAKER_OPS_PORT: '0',
+  LOG_INDEXER_OPS_PORT: '0',
   MATCHMAKER_IDLE_DELAY_MS: '20',
   LOG_LEVEL: 'info',
   GATEWAY_STATIC_DIR: '',
@@ -39,6 +42,7 @@ export class ArenaCluster {
   readonly gateways: RunningApp[] = [];
   readonly roomServers: RunningApp[] = [];
   readonly matchmakers: RunningApp[] = [];
+  readonly indexers: RunningApp[] = [];
   private readonly clients: ArenaClient[] = [];
 
   private constructor(
@@ -91,6 +95,19 @@ export class ArenaCluster {
     return app;
   }
 
+  /** A log indexer on the run's Kafka and Elasticsearch, in a consumer group of its own. */
+  async startIndexer(id: string): Promise<RunningApp> {
+    const env = { ...this.env, LOG_INDEXER_ID: id, LOG_INDEXER_GROUP: `${this.env.REDIS_KEY_PREFIX}${id}` };
+    const app = await startArenaApp('log-indexer', id, env, this.logDir);
+    this.indexers.push(app);
+    return app;
+  }
+
+  /** A URL on an app's ops listener (/metrics, /healthz, /readyz). */
+  opsUrl(app: RunningApp, path: string): string {
+    return `http://127.0.0.1:${app.opsPort}${path}`;
+  }
+
   gatewayUrl(index: number): string {
     return `ws://127.0.0.1:${this.gateways[index]!.port}/ws`;
   }
@@ -126,7 +143,9 @@ export class ArenaCluster {
   async stop(): Promise<void> {
     for (const c of this.clients) c.close();
     await Promise.allSettled(
-      [...this.gateways, ...this.roomServers, ...this.matchmakers].map((a) => a?.process.stop(3_000)),
+      [...this.gateways, ...this.roomServers, ...this.matchmakers, ...this.indexers].map((a) =>
+        a?.process.stop(5_000),
+      ),
     );
     const stale = await this.redis.keys(`${this.env.REDIS_KEY_PREFIX}*`);
     if (stale.length > 0) await this.redis.del(...stale);

@@ -63,7 +63,7 @@ async function startIndexer(group: string): Promise<RunningApp> {
       KAFKA_BROKERS: kafka.env.KAFKA_BROKERS!,
       ELASTICSEARCH_URL: elastic.env.ELASTICSEARCH_URL!,
       LOG_INDEXER_GROUP: group,
-      LOG_INDEXER_HTTP_PORT: '0',
+      LOG_INDEXER_OPS_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     runDir,

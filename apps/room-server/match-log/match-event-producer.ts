@@ -60,6 +60,12 @@ export class MatchEventProducer {
     return this.buffer.spilled;
   }
 
+  /** How long the oldest event still waiting for Kafka has waited, in ms (0 when none waits). */
+  oldestPendingAgeMs(now = Date.now()): number {
+    const oldest = this.buffer.oldestInMemory();
+    return oldest ? Math.max(0, now - oldest.ts) : 0;
+  }
+
   publish(event: MatchEvent): void {
     this.buffer.push(event);
     this.wake?.();

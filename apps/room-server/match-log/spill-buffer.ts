@@ -65,6 +65,11 @@ export class SpillBuffer<T> {
     }
   }
 
+  /** The oldest item in memory, without loading from disk (memory holds the oldest whenever it holds any). */
+  oldestInMemory(): T | undefined {
+    return this.memory[0];
+  }
+
   /** Up to `max` oldest items, left in place until ack(). */
   peek(max: number): T[] {
     if (this.memory.length === 0) this.loadSegment();

@@ -1,0 +1,191 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startArenaApp, type RunningApp } from '../../infra/local/arena-apps.js';
+import { freePort } from '../../infra/local/free-port.js';
+import { makeRunDir } from '../../infra/local/paths.js';
+import { startRedis } from '../../infra/local/redis.js';
+import { ArenaCluster } from '../helpers/arena-cluster.js';
+import { samples, value } from '../helpers/prometheus-text.js';
+import { uniqueName } from '../helpers/services.js';
+import { waitForClient } from '../helpers/wait-for.js';
+
+let cluster: ArenaCluster;
+
+beforeAll(async () => {
+  cluster = await ArenaCluster.start({ gateways: 1, roomServers: 1, matchmakers: 1 });
+  await cluster.startIndexer('ix-ops');
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+}, 60_000);
+
+const scrape = async (app: RunningApp) => {
+  const res = await fetch(cluster.opsUrl(app, '/metrics'));
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text();
+};
+
+/** Polls `read` until `ok` holds (for counters fed by other processes), failing after timeoutMs. */
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('ops endpoints of every service (real processes)', () => {
+  const apps = () => [
+    cluster.gateways[0]!,
+    cluster.roomServers[0]!,
+    cluster.matchmakers[0]!,
+    cluster.indexers[0]!,
+  ];
+
+  it('serve /healthz, /readyz with each dependency, process metrics, and refuse other paths and methods', async () => {
+    for (const app of apps()) {
+      expect(app.opsPort, app.name).toBeGreaterThan(0);
+      const health = await fetch(cluster.opsUrl(app, '/healthz'));
+      expect(await health.text()).toBe('ok\n');
+      const ready = await fetch(cluster.opsUrl(app, '/readyz'));
+      const body = (await ready.json()) as { ready: boolean; checks: Record<string, string> };
+      expect({ app: app.name, status: ready.status, body }).toMatchObject({
+        status: 200,
+        body: { ready: true },
+      });
+      expect(
+        Object.values(body.checks).every((c) => c === 'ok'),
+        JSON.stringify(body),
+      ).toBe(true);
+      expect(Object.keys(body.checks).length).toBeGreaterThan(0);
+
+      const text = await scrape(app);
+      for (const name of [
+        'process_cpu_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_eventloop_lag_p99_seconds',
+      ]) {
+        expect(samples(text).has(name), `${app.name} exports ${name}`).toBe(true);
+      }
+      expect((await fetch(cluster.opsUrl(app, '/nope'))).status).toBe(404);
+      expect((await fetch(cluster.opsUrl(app, '/metrics'), { method: 'POST' })).status).toBe(405);
+    }
+    const gatewayChecks = (await (await fetch(cluster.opsUrl(cluster.gateways[0]!, '/readyz'))).json()) as {
+      checks: Record<string, string>;
+    };
+    expect(Object.keys(gatewayChecks.checks).sort()).toEqual(['rankings-redis', 'redis']);
+    const indexerChecks = (await (await fetch(cluster.opsUrl(cluster.indexers[0]!, '/readyz'))).json()) as {
+      checks: Record<string, string>;
+    };
+    expect(Object.keys(indexerChecks.checks).sort()).toEqual(['elasticsearch', 'kafka']);
+  });
+
+  it('count real traffic: connections, messages and bytes each way, rooms, ticks, match events indexed', async () => {
+    const [gw, rs, , ix] = apps();
+    const before = await scrape(gw!);
+    const client = await cluster.client([0]);
+    const roomId = uniqueName('ops-room');
+    await client.join(roomId);
+    client.sendInput({ mx: 1, my: 0 });
+    await waitForClient(client, 'state', () => client.ackedSeq >= 1, 'the input to be applied');
+
+    const g = await scrape(gw!);
+    expect(value(g, 'arena_gateway_connections')).toBe(1);
+    expect(value(g, 'arena_gateway_players_in_rooms')).toBe(1);
+    // join + input at least
+    expect(
+      value(g, 'arena_gateway_messages_in_total') - value(before, 'arena_gateway_messages_in_total'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(value(g, 'arena_gateway_bytes_in_total')).toBeGreaterThan(
+      value(before, 'arena_gateway_bytes_in_total'),
+    );
+    // welcome + joined + state frames
+    expect(value(g, 'arena_gateway_messages_out_total')).toBeGreaterThanOrEqual(3);
+    expect(value(g, 'arena_gateway_bytes_out_total')).toBeGreaterThan(
+      value(before, 'arena_gateway_bytes_out_total'),
+    );
+
+    const r = await scrape(rs!);
+    expect(value(r, 'arena_room_server_rooms')).toBe(1);
+    expect(value(r, 'arena_room_server_players')).toBe(1);
+    expect(value(r, 'arena_room_server_gateway_links')).toBe(1);
+    expect(value(r, 'arena_room_server_ticks_total')).toBeGreaterThan(0);
+    expect(value(r, 'arena_room_server_tick_duration_seconds_count')).toBeGreaterThan(0);
+    expect(value(r, 'arena_room_server_messages_in_total')).toBeGreaterThanOrEqual(3); // hello, join, input
+    expect(value(r, 'arena_room_server_messages_out_total')).toBeGreaterThan(0);
+    const heartbeat = value(r, 'arena_room_server_heartbeat_timestamp_seconds');
+    expect(Math.abs(Date.now() / 1000 - heartbeat)).toBeLessThan(30);
+
+    // The room server's match events (match_started, player_joined) reach Elasticsearch.
+    const indexed = await until(
+      'the indexer to index the room’s events',
+      async () => value(await scrape(ix!), 'arena_indexer_indexed_events_total'),
+      (n) => n >= 2,
+    );
+    expect(indexed).toBeGreaterThanOrEqual(2);
+    const i = await scrape(ix!);
+    expect(value(i, 'arena_indexer_bulk_duration_seconds_count')).toBeGreaterThan(0);
+    expect(value(i, 'arena_indexer_event_delay_seconds_count')).toBeGreaterThanOrEqual(2);
+    expect(
+      [...samples(i).keys()].some((k) => k.startsWith('arena_indexer_consumer_lag_messages{partition=')),
+    ).toBe(true);
+    const p = await scrape(rs!);
+    expect(value(p, 'arena_match_log_sent_events_total')).toBeGreaterThanOrEqual(2);
+    expect(value(p, 'arena_match_log_pending_events')).toBe(0);
+    expect(value(p, 'arena_match_log_oldest_pending_seconds')).toBe(0);
+    client.close();
+  });
+});
+
+describe('/readyz follows the dependencies', () => {
+  it('turns 503 naming Redis when Redis goes away, while /healthz stays 200; SIGTERM drains and exits 0', async () => {
+    const runDir = makeRunDir();
+    const redis = await startRedis(runDir);
+    const mm = await startArenaApp(
+      'matchmaker',
+      'mm-readiness',
+      { REDIS_URL: redis.env.REDIS_URL!, MATCHMAKER_OPS_PORT: '0', LOG_LEVEL: 'warn' },
+      runDir,
+    );
+    try {
+      const readyz = async () => {
+        const res = await fetch(cluster.opsUrl(mm, '/readyz'));
+        return { status: res.status, body: (await res.json()) as { checks: Record<string, string> } };
+      };
+      expect(await readyz()).toEqual({ status: 200, body: { ready: true, checks: { redis: 'ok' } } });
+      await redis.stop();
+      const down = await until('readiness to notice', readyz, (r) => r.status === 503);
+      expect(down.body.checks.redis).not.toBe('ok');
+      expect((await fetch(cluster.opsUrl(mm, '/healthz'))).status).toBe(200);
+      mm.process.signal('SIGTERM');
+      expect(await mm.process.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await mm.process.stop(2_000);
+      await redis.stop();
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a room server ready while Kafka is unreachable (events wait on disk) and says so', async () => {
+    const deadKafka = `127.0.0.1:${await freePort()}`;
+    const rs = await startArenaApp(
+      'room-server',
+      'rs-no-kafka',
+      { ...cluster.env, ROOM_SERVER_ID: uniqueName('rs-no-kafka'), KAFKA_BROKERS: deadKafka },
+      cluster.logDir,
+    );
+    try {
+      const res = await fetch(cluster.opsUrl(rs, '/readyz'));
+      const body = (await res.json()) as { ready: boolean; checks: Record<string, string> };
+      expect(res.status).toBe(200);
+      expect(body.checks.redis).toBe('ok');
+      expect(body.checks.kafka).toMatch(/ECONNREFUSED/);
+    } finally {
+      await rs.process.stop(3_000);
+    }
+  });
+});
