@@ -5,7 +5,8 @@ import { freePort } from '../../infra/local/free-port.js';
 import { makeRunDir } from '../../infra/local/paths.js';
 import { startRedis } from '../../infra/local/redis.js';
 import { ArenaCluster } from '../helpers/arena-cluster.js';
-import { samples, value } from '../helpers/prometheus-text.js';
+import { exportedNames, samples, value } from '../helpers/prometheus-text.js';
+import { dashboardExpressions, metricNames, ruleExpressions } from '../helpers/promql.js';
 import { uniqueName } from '../helpers/services.js';
 import { waitForClient } from '../helpers/wait-for.js';
 
@@ -138,6 +139,33 @@ describe('ops endpoints of every service (real processes)', () => {
     expect(value(p, 'arena_match_log_pending_events')).toBe(0);
     expect(value(p, 'arena_match_log_oldest_pending_seconds')).toBe(0);
     client.close();
+  });
+});
+
+describe('alert rules and the Grafana dashboard', () => {
+  it('use only metric names that the running services export', async () => {
+    const exported = new Set(['up']); // Prometheus's own, per scrape target
+    for (const app of [
+      cluster.gateways[0]!,
+      cluster.roomServers[0]!,
+      cluster.matchmakers[0]!,
+      cluster.indexers[0]!,
+    ]) {
+      for (const name of exportedNames(await scrape(app))) exported.add(name);
+    }
+    const expressions = [
+      ...[...ruleExpressions('infra/prometheus/alerts.yml')].map(([k, e]) => [`alert ${k}`, e] as const),
+      ...[...dashboardExpressions('infra/grafana/dashboards/arena-overview.json')].map(
+        ([k, e]) => [`panel ${k}`, e] as const,
+      ),
+    ];
+    expect(expressions.length).toBeGreaterThan(30);
+    const unknown = expressions.flatMap(([where, expr]) =>
+      metricNames(expr)
+        .filter((n) => !exported.has(n))
+        .map((n) => `${where}: ${n}`),
+    );
+    expect(unknown).toEqual([]);
   });
 });
 
