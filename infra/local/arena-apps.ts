@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startProcess, type ManagedProcess } from './managed-process.js';
@@ -24,10 +24,13 @@ export interface RunningApp {
   readonly process: ManagedProcess;
 }
 
-/** The first JSON log line with event "ready", if the app logged one yet. */
-function readyLine(logFile: string): { port: number; opsPort: number } | undefined {
+/**
+ * The first JSON log line with event "ready" after byte `from` (where this run of the app
+ * began writing: a restarted app appends to the same log), if the app logged one yet.
+ */
+function readyLine(logFile: string, from: number): { port: number; opsPort: number } | undefined {
   if (!existsSync(logFile)) return undefined;
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+  for (const line of readFileSync(logFile).subarray(from).toString('utf8').split('\n')) {
     if (!line.includes('"ready"')) continue;
     try {
       const parsed = JSON.parse(line) as { event?: string; port?: number; opsPort?: number };
@@ -61,6 +64,7 @@ export async function startTypeScriptService(
   logDir: string,
 ): Promise<Omit<RunningApp, 'kind'>> {
   const logFile = join(logDir, `${name}.log`);
+  const from = existsSync(logFile) ? statSync(logFile).size : 0;
   const proc = startProcess({
     name,
     command: process.execPath,
@@ -76,7 +80,7 @@ export async function startTypeScriptService(
     timeoutMs: 30_000,
     intervalMs: 50,
     check: async () => {
-      ready = readyLine(logFile);
+      ready = readyLine(logFile, from);
       return ready !== undefined;
     },
   }).catch(async (err) => {

@@ -124,9 +124,19 @@ export class ArenaCluster {
 
   /** A connected SDK client; `gateways` are indexes, the first is used first. */
   async client(gateways: number[]): Promise<ArenaClient> {
-    const { token } = await this.guestToken(gateways[0]);
+    return this.clientAt(
+      gateways.map((i) => this.gatewayUrl(i)),
+      this.httpUrl(gateways[0]!, ''),
+    );
+  }
+
+  /** A connected SDK client on any WebSocket URLs (a load balancer), logged in through `httpBase`. */
+  async clientAt(urls: string[], httpBase: string): Promise<ArenaClient> {
+    const res = await fetch(`${httpBase}/auth/guest`, { method: 'POST', body: '{}' });
+    if (!res.ok) throw new Error(`guest login failed: ${res.status}`);
+    const { token } = (await res.json()) as { token: string };
     const client = new ArenaClient({
-      gateways: gateways.map((i) => this.gatewayUrl(i)),
+      gateways: urls,
       token,
       webSocket: (url) => new WebSocket(url) as never,
       maxReconnectDelayMs: 300,
