@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArenaApp, type RunningApp } from '../../infra/local/arena-apps.js';
 import { freePort } from '../../infra/local/free-port.js';
@@ -94,6 +95,21 @@ describe('ops endpoints of every service (real processes)', () => {
     client.sendInput({ mx: 1, my: 0 });
     await waitForClient(client, 'state', () => client.ackedSeq >= 1, 'the input to be applied');
 
+    // The room server's log line for the seat carries the ids that tie it to player, room and match.
+    const seated = readFileSync(rs!.process.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(client.playerId) && l.includes('player seated'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(seated[0]).toMatchObject({
+      service: 'room-server',
+      instance: 'rs-a',
+      playerId: client.playerId,
+      roomId,
+      matchId: roomId, // an open room is its own match
+      gatewayId: 'gw-0',
+      level: 30,
+    });
+
     const g = await scrape(gw!);
     expect(value(g, 'arena_gateway_connections')).toBe(1);
     expect(value(g, 'arena_gateway_players_in_rooms')).toBe(1);
@@ -166,6 +182,30 @@ describe('alert rules and the Grafana dashboard', () => {
         .map((n) => `${where}: ${n}`),
     );
     expect(unknown).toEqual([]);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('a log indexer on SIGTERM drains, commits what it indexed and exits 0', async () => {
+    const ix = cluster.indexers[0]!;
+    const ready = await fetch(cluster.opsUrl(ix, '/readyz'));
+    expect(ready.status).toBe(200);
+    ix.process.signal('SIGTERM');
+    expect(await ix.process.exited).toEqual({ code: 0, signal: null });
+    expect(readFileSync(ix.process.logFile, 'utf8')).toContain('stopping: finishing the batch in hand');
+    const kafka = new Kafka({ brokers: cluster.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [group] = await admin.fetchOffsets({
+        groupId: `${cluster.env.REDIS_KEY_PREFIX}ix-ops`,
+        topics: ['arena.match-events'],
+      });
+      // The room's events were indexed above; their offsets are committed for the group.
+      expect(group!.partitions.some((p) => Number(p.offset) > 0)).toBe(true);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
 
