@@ -60,9 +60,12 @@ export class LogIndexer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 2,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         await this.handle(batch.partition, batch.messages, heartbeat, () => isRunning() && !isStale());
+        // Resolving moves this consumer's fetch position past the batch; committing records it
+        // for the group. Without the first, kafkajs fetches the same messages again and again.
+        resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
       },

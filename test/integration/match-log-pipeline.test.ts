@@ -17,6 +17,7 @@ import {
   newMatchEvent,
 } from '../../shared/events/match-events.js';
 import { MATCH_EVENTS_INDEX_PREFIX } from '../../shared/events/es-mapping.js';
+import { samples } from '../helpers/prometheus-text.js';
 import { uniqueName } from '../helpers/services.js';
 
 // Dedicated Kafka and Elasticsearch: these tests stop and restart them.
@@ -126,6 +127,30 @@ describe('match logs: Kafka to Elasticsearch (real broker, real node)', () => {
     expect(shown.every((e, i) => i === 0 || e.ts >= shown[i - 1]!.ts)).toBe(true);
     expect(formatEvent(shown[0]!)).toMatch(/game_event\s+room=r-7 server=rs-test/);
   }, 300_000);
+
+  it('reads each event once: an indexer does not fetch again what it has indexed', async () => {
+    const ix = await startIndexer(uniqueName('group-once'));
+    const scrape = async () => samples(await (await fetch(`http://127.0.0.1:${ix.opsPort}/metrics`)).text());
+    const indexed = async () => (await scrape()).get('arena_indexer_indexed_events_total') ?? 0;
+    const lag = async () =>
+      [...(await scrape())]
+        .filter(([k]) => k.startsWith('arena_indexer_consumer_lag_messages{'))
+        .reduce((n, [, v]) => n + v, 0);
+    // A new group starts at the beginning of the topic: wait until it has committed all of it.
+    await until('the new group to catch up', async () => (await lag()) === 0);
+    const before = await indexed();
+
+    const p = producer();
+    for (const e of events('once-', 10, 10)) p.publish(e);
+    expect(await p.flushed(30_000)).toBe(true);
+    await p.stop();
+    await until(
+      'the 10 new events searchable and committed',
+      async () => (await searchable('once-')) === 10 && (await lag()) === 0,
+    );
+    // Exactly the new ones: an indexer whose fetch position did not move would index old ones again.
+    expect((await indexed()) - before).toBe(10);
+  }, 180_000);
 
   it('loses nothing while Kafka is down: events wait in memory, then on disk, then go out', async () => {
     const p = producer(500); // small memory bound: the outage spills to disk

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArenaApp, type RunningApp } from '../../infra/local/arena-apps.js';
@@ -243,7 +244,12 @@ describe('/readyz follows the dependencies', () => {
     const rs = await startArenaApp(
       'room-server',
       'rs-no-kafka',
-      { ...cluster.env, ROOM_SERVER_ID: uniqueName('rs-no-kafka'), KAFKA_BROKERS: deadKafka },
+      {
+        ...cluster.env,
+        ROOM_SERVER_ID: uniqueName('rs-no-kafka'),
+        KAFKA_BROKERS: deadKafka,
+        MATCH_LOG_SPILL_DIR: join(cluster.logDir, 'spill-no-kafka'),
+      },
       cluster.logDir,
     );
     try {
