@@ -52,6 +52,12 @@ export function gatewayMetrics(counters: GatewayCounters, router: PlayerRouter):
   );
   counterReading(
     r,
+    'arena_gateway_late_inputs_total',
+    'Inputs dropped quietly: sent before the client heard its room ended, or while the room moved',
+    () => router.lateInputs,
+  );
+  counterReading(
+    r,
     'arena_gateway_dropped_link_frames_total',
     'Frames for room servers dropped on a full link',
     () => router.droppedLinkFrames,

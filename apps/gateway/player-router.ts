@@ -18,6 +18,12 @@ import { RoomLinkPool } from './room-link-pool.js';
 /** Unseat reasons after which the player's seat lives on elsewhere: follow it there. */
 const FOLLOW_REASONS = new Set(['moved', 'server_stopping', 'no_room', 'room_error']);
 const MAX_ROUTE_ATTEMPTS = 12;
+/**
+ * Inputs a client sent before it heard that its room ended (or that it moved) are still on
+ * the way for about a round trip; within this long after leaving a room they are dropped
+ * quietly instead of answered with not_in_room.
+ */
+const LATE_INPUT_GRACE_MS = 3_000;
 
 interface RoomRoute {
   roomId: string;
@@ -29,6 +35,8 @@ interface RoomRoute {
 interface Player {
   conn: ClientConnection;
   room?: RoomRoute;
+  /** When the player last left a room (ended, left, unseated): late inputs are expected for a while. */
+  leftRoomAt?: number;
   /** State updates were skipped for this slow client; it gets a snapshot once it drains. */
   needsResync: boolean;
 }
@@ -60,6 +68,8 @@ export class PlayerRouter {
   private readonly downUntil = new Map<string, number>();
   private readonly links: RoomLinkPool;
   skippedStateFrames = 0;
+  /** Inputs dropped because they arrived just after their room ended or while it moved. */
+  lateInputs = 0;
 
   constructor(private readonly o: PlayerRouterOptions) {
     this.links = new RoomLinkPool(
@@ -150,14 +160,19 @@ export class PlayerRouter {
       case 'leave': {
         const route = player.room;
         if (!route?.server) return this.error(player, ErrorCode.NotInRoom, 'not in a room');
-        player.room = undefined;
+        this.leaveRoute(player);
         this.links.send(route.server, { type: 'leave', roomId: route.roomId, playerId: conn.playerId });
         return;
       }
       case 'input': {
         const route = player.room;
-        if (!route?.server || !route.seated)
-          return this.error(player, ErrorCode.NotInRoom, 'join a room first');
+        if (!route?.server || !route.seated) {
+          const late =
+            route !== undefined || Date.now() - (player.leftRoomAt ?? -Infinity) < LATE_INPUT_GRACE_MS;
+          if (late) this.lateInputs++;
+          else this.error(player, ErrorCode.NotInRoom, 'join a room first');
+          return;
+        }
         this.links.send(route.server, {
           type: 'input',
           roomId: route.roomId,
@@ -214,6 +229,11 @@ export class PlayerRouter {
     if (!sent) this.retry(player, route, attempt);
   }
 
+  private leaveRoute(player: Player): void {
+    player.room = undefined;
+    player.leftRoomAt = Date.now();
+  }
+
   private retry(player: Player, route: RoomRoute, attempt: number): void {
     if (attempt + 1 >= MAX_ROUTE_ATTEMPTS) {
       player.room = undefined;
@@ -250,7 +270,7 @@ export class PlayerRouter {
         } else if (FOLLOW_REASONS.has(msg.reason)) {
           void this.route(player, route, 0);
         } else {
-          player.room = undefined;
+          this.leaveRoute(player);
         }
     }
   }

@@ -80,6 +80,18 @@ describe('gateway under hostile input (real gateway and room server processes)',
     expect(raw.closed).toBeUndefined();
   });
 
+  it('drops quietly an input that was in flight when its room was left (no not_in_room)', async () => {
+    const raw = await rawSocket(0);
+    raw.ws.send(encodeClientMessage({ type: 'join', roomId, options: { bots: 0 } }));
+    await raw.until((s) => s.received.some((m) => m.type === 'joined'), 'joined');
+    raw.ws.send(encodeClientMessage({ type: 'leave' }));
+    raw.ws.send(encodeClientMessage({ type: 'input', seq: 9, input: { mx: 1, my: 0 } }));
+    raw.ws.send(encodeClientMessage({ type: 'ping', clientTime: 7 }));
+    // The gateway handles a connection's frames in order: the pong comes after the input.
+    await raw.until((s) => s.received.some((m) => m.type === 'pong' && m.clientTime === 7), 'pong');
+    expect(raw.errors()).toEqual([]);
+  });
+
   it('keeps frames a client sends before its welcome, in order', async () => {
     const raw = await rawSocket(0); // resolves on open: the welcome is still being signed
     raw.ws.send(encodeClientMessage({ type: 'join', roomId, options: { bots: 0 } }));
