@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { GameContext } from '../../../apps/room-server/game-api.js';
-import { arenaGame, type ArenaState } from '../../../apps/room-server/games/arena/arena-game.js';
+import {
+  arenaGame,
+  arenaSprintGame,
+  type ArenaState,
+} from '../../../apps/room-server/games/arena/arena-game.js';
 import { parseArenaInput } from '../../../apps/room-server/games/arena/input.js';
-import { ARENA_RULES } from '../../../apps/room-server/games/arena/rules.js';
+import { ARENA_RULES, ARENA_SPRINT_LIMITS } from '../../../apps/room-server/games/arena/rules.js';
 import { SeededRandom } from '../../../apps/room-server/seeded-random.js';
 
 function context(seed = 1): GameContext & { advance(): void } {
@@ -143,6 +147,23 @@ describe('arena rules', () => {
     arenaGame.onJoin(s, 'b', ctx);
     s.elapsedMs = ARENA_RULES.timeLimitMs;
     expect(arenaGame.result(s, ctx)).toMatchObject({ reason: 'time', winner: null });
+  });
+
+  it('arena-sprint plays the same game to shorter limits', () => {
+    const ctx = context();
+    const s = arenaSprintGame.create(ctx);
+    arenaSprintGame.onJoin(s, 'a', ctx);
+    arenaSprintGame.onJoin(s, 'b', ctx);
+    s.players.b!.score = ARENA_SPRINT_LIMITS.scoreLimit - 1;
+    expect(arenaSprintGame.result(s, ctx)).toBeUndefined();
+    s.players.b!.score = ARENA_SPRINT_LIMITS.scoreLimit;
+    expect(arenaSprintGame.result(s, ctx)).toMatchObject({ reason: 'score', winner: 'b' });
+    expect(arenaGame.result(s, ctx)).toBeUndefined(); // 5 points do not end the full game
+    s.players.b!.score = 0;
+    s.elapsedMs = ARENA_SPRINT_LIMITS.timeLimitMs;
+    expect(arenaSprintGame.result(s, ctx)).toMatchObject({ reason: 'time', winner: null });
+    expect(arenaSprintGame.name).toBe('arena-sprint');
+    expect(arenaSprintGame.parseInput).toBe(arenaGame.parseInput);
   });
 
   it('shows players and pickups, not hidden fields', () => {

@@ -1,7 +1,7 @@
 import type { Entities } from '../../../../shared/protocol/index.js';
 import type { Game, GameContext } from '../../game-api.js';
 import { parseArenaInput, type ArenaInput } from './input.js';
-import { ARENA_RULES as R } from './rules.js';
+import { ARENA_RULES as R, ARENA_SPRINT_LIMITS } from './rules.js';
 
 /**
  * "Arena": players move in a 2D field, collect pickups (+1) and tag each other (+3, the
@@ -74,6 +74,32 @@ function tryTag(state: ArenaState, taggerId: string, ctx: GameContext): void {
   tagger.tags++;
   victim.tagged++;
   Object.assign(victim, randomSpot(ctx, R.playerRadius));
+}
+
+/** The match ends at the score limit, else at the time limit; the best score wins. */
+function resultWithin(limits: {
+  scoreLimit: number;
+  timeLimitMs: number;
+}): Game<ArenaState, ArenaInput>['result'] {
+  return (state) => {
+    const players = Object.entries(state.players);
+    const top = Math.max(0, ...players.map(([, p]) => p.score));
+    const reason =
+      top >= limits.scoreLimit ? 'score' : state.elapsedMs >= limits.timeLimitMs ? 'time' : undefined;
+    if (!reason) return undefined;
+    const leaders = players.filter(([, p]) => p.score === top);
+    return {
+      reason,
+      winner: leaders.length === 1 ? leaders[0]![0] : null,
+      durationMs: state.elapsedMs,
+      players: Object.fromEntries(
+        players.map(([id, p]) => [
+          id,
+          { score: p.score, pickups: p.pickups, tags: p.tags, tagged: p.tagged },
+        ]),
+      ),
+    };
+  };
 }
 
 export const arenaGame: Game<ArenaState, ArenaInput> = {
@@ -150,24 +176,7 @@ export const arenaGame: Game<ArenaState, ArenaInput> = {
     return out;
   },
 
-  result(state) {
-    const players = Object.entries(state.players);
-    const top = Math.max(0, ...players.map(([, p]) => p.score));
-    const reason = top >= R.scoreLimit ? 'score' : state.elapsedMs >= R.timeLimitMs ? 'time' : undefined;
-    if (!reason) return undefined;
-    const leaders = players.filter(([, p]) => p.score === top);
-    return {
-      reason,
-      winner: leaders.length === 1 ? leaders[0]![0] : null,
-      durationMs: state.elapsedMs,
-      players: Object.fromEntries(
-        players.map(([id, p]) => [
-          id,
-          { score: p.score, pickups: p.pickups, tags: p.tags, tagged: p.tagged },
-        ]),
-      ),
-    };
-  },
+  result: resultWithin(R),
 
   botInput(state, botId, ctx) {
     const me = state.players[botId];
@@ -179,4 +188,14 @@ export const arenaGame: Game<ArenaState, ArenaInput> = {
     const tag = nearestOther(state, botId, R.tagRange) !== undefined;
     return { mx: clamp((target.x - me.x) / d, -1, 1), my: clamp((target.y - me.y) / d, -1, 1), tag };
   },
+};
+
+/**
+ * The same game with short matches (first to 5, or 20 seconds): for load tests and demos
+ * that want the whole queue-play-finish-requeue cycle many times a minute (ROOM_GAME=arena-sprint).
+ */
+export const arenaSprintGame: Game<ArenaState, ArenaInput> = {
+  ...arenaGame,
+  name: 'arena-sprint',
+  result: resultWithin(ARENA_SPRINT_LIMITS),
 };

@@ -16,3 +16,6 @@ export const ARENA_RULES = {
   timeLimitMs: 180_000,
   maxPlayers: 8,
 } as const;
+
+/** Limits of the short variant, arena-sprint (everything else as above). */
+export const ARENA_SPRINT_LIMITS = { scoreLimit: 5, timeLimitMs: 20_000 } as const;
