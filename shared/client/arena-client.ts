@@ -49,6 +49,8 @@ export interface ArenaClientEvents extends Record<string, unknown> {
   matchFound: { matchId: string; roomId: string; queue: string; teams: string[][] };
   queueEnded: { queue: string; reason: string; message: string };
   partyAccepted: { leader: string };
+  /** A frame from the gateway that this client could not read (binary msgpack expected). */
+  protocolError: { reason: string };
 }
 
 const JOIN_ERRORS = new Set<string>([
@@ -206,7 +208,12 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
     const bytes =
       data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : undefined;
     const msg = bytes && parseServerMessage(bytes);
-    if (!msg) return;
+    if (!msg) {
+      this.emit('protocolError', {
+        reason: bytes ? `unreadable ${bytes.byteLength}-byte frame` : `non-binary frame (${typeof data})`,
+      });
+      return;
+    }
     switch (msg.type) {
       case 'welcome':
         this.playerId = msg.playerId;

@@ -1,0 +1,195 @@
+import WebSocket from 'ws';
+import { ArenaClient, type WebSocketLike } from '../shared/client/index.js';
+import { decideInput } from './bot-brain.js';
+import { httpBaseOf } from './swarm-options.js';
+import type { WorkerStats } from './swarm-stats.js';
+
+export interface BotOptions {
+  /** Swarm-wide index: picks the first gateway (bot i starts on gateways[i % n]) and the name. */
+  index: number;
+  gateways: readonly string[];
+  queue: string;
+  inputHz: number;
+  stats: WorkerStats;
+  random: () => number;
+}
+
+export type BotPhase = 'starting' | 'queued' | 'joining' | 'playing' | 'resting' | 'stopped';
+
+/** Inputs awaiting their acknowledgement; beyond this the oldest are forgotten. */
+const MAX_PENDING_INPUTS = 256;
+
+/**
+ * One scripted player over the real protocol, through the SDK: guest login, connect, queue,
+ * play the match it is given (decideInput, inputHz times a second), and when the match ends,
+ * rest a moment and queue again. It measures each input's round trip: from sending input seq
+ * to the first state update that acknowledges it.
+ */
+export class Bot {
+  phase: BotPhase = 'starting';
+  private client: ArenaClient | undefined;
+  private queuedAt = 0;
+  private inputTimer: NodeJS.Timeout | undefined;
+  private restTimer: NodeJS.Timeout | undefined;
+  /** seq -> performance.now() when sent, in sending order. */
+  private readonly pending = new Map<number, number>();
+
+  constructor(private readonly o: BotOptions) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    const first = this.o.index % this.o.gateways.length;
+    const gateways = [...this.o.gateways.slice(first), ...this.o.gateways.slice(0, first)];
+    let token: string;
+    try {
+      const res = await fetch(`${httpBaseOf(gateways[0]!)}/auth/guest`, {
+        method: 'POST',
+        body: JSON.stringify({ name: `bot-${this.o.index}` }),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      token = ((await res.json()) as { token: string }).token;
+      this.o.stats.counters.logins++;
+    } catch {
+      this.o.stats.error('login_failed');
+      this.phase = 'stopped';
+      return;
+    }
+    if (this.phase === 'stopped') return;
+    const client = new ArenaClient({
+      gateways,
+      token,
+      webSocket: (url) => this.countingSocket(url),
+      maxReconnectDelayMs: 2_000,
+    });
+    this.client = client;
+    this.listen(client);
+    try {
+      await client.connect();
+    } catch {
+      this.o.stats.error('connect_failed');
+      this.stop();
+      return;
+    }
+    this.queue();
+  }
+
+  /** Leaves the queue or the room, then closes the connection. */
+  stop(): void {
+    if (this.phase === 'stopped' && !this.client) return;
+    const was = this.phase;
+    this.phase = 'stopped';
+    this.stopInputs();
+    clearTimeout(this.restTimer);
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    if (was === 'queued') client.cancelQueue();
+    else if (was === 'playing' || was === 'joining') client.leave();
+    setTimeout(() => client.close(), 200).unref();
+  }
+
+  private listen(client: ArenaClient): void {
+    const { stats } = this.o;
+    // After stop(), what the server says about the cancel or the leave is not a finding.
+    const on: typeof client.on = (event, handler) =>
+      client.on(event, (payload) => {
+        if (this.phase !== 'stopped') handler(payload);
+      });
+    on('matchFound', (m) => {
+      if (this.phase !== 'queued') return;
+      stats.matchFound(m.matchId, performance.now() - this.queuedAt);
+      this.phase = 'joining'; // the SDK joins the room by itself
+    });
+    on('joined', () => {
+      this.phase = 'playing';
+      this.startInputs(client);
+    });
+    on('state', (s) => {
+      const acked = s.acks[client.playerId];
+      if (acked === undefined) return;
+      const now = performance.now();
+      for (const [seq, sentAt] of this.pending) {
+        if (seq > acked) break;
+        stats.roundTrip((now - sentAt) * 1000);
+        this.pending.delete(seq);
+      }
+    });
+    on('ended', (result) => {
+      stats.matchEnded(result.matchId ?? result.roomId);
+      this.rest();
+    });
+    on('left', () => this.rest());
+    on('queueEnded', (q) => {
+      stats.error(`queue_ended:${q.reason}`);
+      this.rest();
+    });
+    on('error', (e) => {
+      stats.error(`error:${e.code}`);
+      if (e.code === 'join_failed') this.rest();
+    });
+    on('protocolError', () => stats.error('unreadable_frame'));
+    on('disconnected', (d) => {
+      stats.error(`close:${d.code}`);
+      this.pending.clear(); // inputs in flight on the lost connection are never acknowledged
+    });
+  }
+
+  private queue(): void {
+    if (this.phase === 'stopped' || !this.client) return;
+    this.phase = 'queued';
+    this.queuedAt = performance.now();
+    this.client.queue(this.o.queue);
+  }
+
+  /** Between matches: a short, human-ish pause, then the queue again. */
+  private rest(): void {
+    if (this.phase === 'stopped' || this.phase === 'resting') return;
+    this.stopInputs();
+    this.phase = 'resting';
+    this.restTimer = setTimeout(() => this.queue(), 300 + this.o.random() * 1_200);
+  }
+
+  private startInputs(client: ArenaClient): void {
+    this.stopInputs();
+    const period = 1000 / this.o.inputHz;
+    const send = () => {
+      if (this.phase !== 'playing' || !client.roomId || !client.connected) return;
+      const seq = client.sendInput(decideInput(client.entities, client.playerId, this.o.random));
+      this.pending.set(seq, performance.now());
+      this.o.stats.counters.inputs++;
+      if (this.pending.size > MAX_PENDING_INPUTS) this.pending.delete(this.pending.keys().next().value!);
+    };
+    // A random phase, so that a swarm's inputs do not all land in the same millisecond.
+    this.inputTimer = setTimeout(() => {
+      send();
+      this.inputTimer = setInterval(send, period);
+    }, this.o.random() * period);
+  }
+
+  private stopInputs(): void {
+    clearTimeout(this.inputTimer);
+    clearInterval(this.inputTimer);
+    this.inputTimer = undefined;
+    this.pending.clear();
+  }
+
+  /** A `ws` WebSocket that counts frames and bytes each way. */
+  private countingSocket(url: string): WebSocketLike {
+    const counters = this.o.stats.counters;
+    const ws = new WebSocket(url);
+    ws.on('message', (data: ArrayBuffer | Buffer) => {
+      counters.messagesIn++;
+      counters.bytesIn += data.byteLength;
+    });
+    const send = ws.send.bind(ws);
+    ws.send = ((data: Uint8Array) => {
+      counters.messagesOut++;
+      counters.bytesOut += data.byteLength;
+      send(data);
+    }) as typeof ws.send;
+    return ws as unknown as WebSocketLike;
+  }
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { htmlReport } from '../../../loadtest/report/html-report.js';
+import { summaryTable } from '../../../loadtest/report/summary-table.js';
+import { isProtocolError, SwarmTotals, WorkerStats } from '../../../loadtest/swarm-stats.js';
+
+describe('swarm statistics', () => {
+  it('merges workers: counters add up, round trips pool, a match seen by two workers counts once', () => {
+    const a = new WorkerStats();
+    const b = new WorkerStats();
+    for (let i = 1; i <= 90; i++) a.roundTrip(i * 1000); // 1..90 ms
+    for (let i = 91; i <= 100; i++) b.roundTrip(i * 1000); // 91..100 ms
+    a.matchFound('m1', 300);
+    b.matchFound('m1', 500);
+    b.matchFound('m2', 700);
+    a.matchEnded('m1');
+    a.counters.messagesIn = 1000;
+    b.counters.messagesIn = 500;
+    b.error('error:bad_request');
+    b.error('error:not_in_room');
+    b.error('close:1012');
+
+    const totals = new SwarmTotals(4, 0);
+    totals.add(0, a.snapshot({ connected: 2, queued: 0, playing: 2 }, 3));
+    totals.add(1, b.snapshot({ connected: 2, queued: 1, playing: 1 }, 7));
+    const second = totals.tick(1_000);
+    expect(second).toMatchObject({
+      connected: 4,
+      queued: 1,
+      playing: 3,
+      messagesInPerS: 1500,
+      matchesPerS: 2,
+      generatorLagMs: 7,
+    });
+
+    const s = totals.summary(2_000);
+    expect(s.latencyMs.count).toBe(100);
+    expect(s.latencyMs.p50).toBeCloseTo(50, 0);
+    expect(s.latencyMs.p99).toBeCloseTo(99, 0);
+    expect(s.latencyMs.max).toBeCloseTo(100, 0);
+    expect(s.timeToMatchMs.count).toBe(3);
+    expect([s.matchesStarted, s.matchesFinished]).toEqual([2, 1]);
+    expect(s.counters.messagesIn).toBe(1500);
+    expect(s.protocolErrors).toBe(1); // bad_request; not_in_room and a restart (1012) are not
+    expect(s.latencyBuckets.reduce((n, [, c]) => n + c, 0)).toBe(100);
+
+    // The next snapshot carries only what is new: nothing is counted twice.
+    totals.add(0, a.snapshot({ connected: 2, queued: 0, playing: 2 }, 1));
+    expect(totals.summary(3_000).latencyMs.count).toBe(100);
+
+    const table = summaryTable(s, {
+      gateways: ['ws://g/ws'],
+      queues: ['duel.eu'],
+      workers: 2,
+      generatorCpu: 0.3,
+    });
+    expect(table).toMatch(/input -> state round trip \(ms\)\s+100\s+50/);
+    expect(table).toContain('protocol errors: 1');
+    const html = htmlReport(s, totals.timeline, {
+      command: 'npm run swarm',
+      startedAt: 'now',
+      gateways: ['ws://g/ws'],
+    });
+    expect(html.match(/<svg/g)).toHaveLength(4);
+  });
+
+  it('classifies protocol errors', () => {
+    expect(
+      ['error:bad_frame', 'error:rate_limited', 'close:1009', 'close:4003', 'unreadable_frame'].every(
+        isProtocolError,
+      ),
+    ).toBe(true);
+    expect(
+      ['error:not_in_room', 'close:1012', 'close:1006', 'login_failed', 'queue_ended:timeout'].some(
+        isProtocolError,
+      ),
+    ).toBe(false);
+  });
+});
