@@ -48,7 +48,7 @@ export class GatewayLinkServer {
 
   send(gatewayId: string, msg: RoomToGateway): void {
     const link = this.links.get(gatewayId);
-    if (!link) return;
+    if (!link?.isOpen) return; // closing: its onClose removes it
     const frame = encodeRoomToGateway(msg);
     this.counters.messagesOut++;
     this.counters.bytesOut += frame.byteLength;

@@ -118,6 +118,9 @@ export function startProcess(spec: ProcessSpec): ManagedProcess {
       signalGroup(pid, 'SIGTERM');
       const gone = await waitFor(() => exitStatus !== undefined && !groupAlive(pid), graceMs);
       if (!gone) signalGroup(pid, 'SIGKILL');
+      // The child is unref'd: poll (which keeps this process alive) until its exit is seen,
+      // rather than await an event nothing else may be waiting long enough to deliver.
+      await waitFor(() => exitStatus !== undefined, 10_000);
       await exited;
       await waitFor(() => !groupAlive(pid), 5_000);
     },

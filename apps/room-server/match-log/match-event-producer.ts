@@ -26,7 +26,9 @@ export class MatchEventProducer {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
   private running = false;
+  /** Ends the current pause: publish() ends an idle one, stop() any. */
   private wake: (() => void) | undefined;
+  private idle = false;
   private loopDone: Promise<void> | undefined;
   sent = 0;
 
@@ -68,7 +70,7 @@ export class MatchEventProducer {
 
   publish(event: MatchEvent): void {
     this.buffer.push(event);
-    this.wake?.();
+    if (this.idle) this.wake?.(); // not during a backoff: an outage is not retried per event
   }
 
   start(): void {
@@ -102,10 +104,7 @@ export class MatchEventProducer {
     while (this.running) {
       const batch = this.buffer.peek(this.o.batchSize ?? 1_000);
       if (batch.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, 100);
-        });
+        await this.pause(100, true);
         continue;
       }
       try {
@@ -125,10 +124,22 @@ export class MatchEventProducer {
         );
         await this.producer?.disconnect().catch(() => {});
         this.producer = undefined;
-        await new Promise((r) => setTimeout(r, backoff));
+        await this.pause(backoff, false);
         backoff = Math.min(5_000, backoff * 2);
       }
     }
+  }
+
+  /** Waits `ms`, or less if stop() is called (or, when `idle`, an event is published) meanwhile. */
+  private pause(ms: number, idle: boolean): Promise<void> {
+    this.idle = idle;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private async connected(): Promise<Producer> {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,22 @@ function alive(pid: number): boolean {
 }
 
 describe('managed process', () => {
+  it('stop() of a process that ignores SIGTERM resolves even when nothing else keeps Node running', () => {
+    // A script whose only work is the stop: the SIGKILLed child is unref'd, so awaiting its
+    // exit event alone would let Node end the script before stop() resolved.
+    const script = `
+      import { startProcess } from ${JSON.stringify(new URL('../../../infra/local/managed-process.ts', import.meta.url).href)};
+      const p = startProcess({ name: 'stubborn', command: 'sh', args: ['-c', 'trap "" TERM; echo up; sleep 30'], logFile: ${JSON.stringify(join(dir, 'stubborn.log'))} });
+      await new Promise((r) => setTimeout(r, 200));
+      await p.stop(300);
+      console.log('stopped', p.hasExited());`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.stdout.trim()).toBe('stopped true');
+  });
+
   it('stop() ends the whole process group, grandchildren included', async () => {
     const proc = startProcess({
       name: 'tree',
