@@ -16,6 +16,7 @@ export interface FramedSocketOptions {
 export class FramedSocket {
   private closed = false;
   private closeReason = 'closed';
+  private corked = false;
 
   constructor(
     readonly socket: Socket,
@@ -39,9 +40,23 @@ export class FramedSocket {
     return this.socket.writableLength;
   }
 
-  /** Queues one frame; false if the link is closed or its buffer is over the limit. */
+  /**
+   * Queues one frame; false if the link is closed or its buffer is over the limit. Frames sent
+   * in the same turn of the event loop go out together, in one system call, once the turn's
+   * I/O callbacks are done (a gateway forwards many players' inputs per turn; a room server
+   * sends every room's tick).
+   */
   send(frame: Uint8Array): boolean {
     if (!this.isOpen || this.socket.writableLength > this.opts.maxBufferedBytes) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(() => {
+        if (!this.corked) return; // close() flushed already
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(lengthPrefix(frame));
     return true;
   }
@@ -49,6 +64,11 @@ export class FramedSocket {
   close(reason: string): void {
     if (this.closed) return;
     this.closeReason = reason;
+    // Frames of this turn (a room server's goodbyes, say) go to the kernel before the close.
+    if (this.corked) {
+      this.corked = false;
+      this.socket.uncork();
+    }
     this.socket.destroy();
   }
 }
