@@ -49,7 +49,7 @@ describe('bot brain (plausible play of the reference game)', () => {
         point,
         fc.array(point, { maxLength: 8 }),
         fc.array(point, { maxLength: 5 }),
-        fc.double({ min: 0, max: 1, maxExcluded: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (me, others, pickups, r) => {
           const entities = world([
             ['p:me', { k: 'p', ...me }],
@@ -60,6 +60,7 @@ describe('bot brain (plausible play of the reference game)', () => {
           expect(parseArenaInput(input)).toBeDefined();
         },
       ),
+      { numRuns: 2_000 },
     );
   });
 });
