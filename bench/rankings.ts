@@ -6,33 +6,35 @@
  * to raw ZADD and ZREVRANK rates of the same Redis, same concurrency, in the same run.
  */
 import { Redis } from 'ioredis';
-import { startLocalStack } from '../infra/local/stack.js';
 import type { MatchResult } from '../shared/protocol/index.js';
 import { rankingKeys } from '../shared/rankings/keys.js';
 import { Leaderboards } from '../shared/rankings/leaderboards.js';
 import { RatingStore } from '../shared/rankings/rating-store.js';
 import { Seasons } from '../shared/rankings/seasons.js';
-import { numberArg, runBench } from './bench-cli.js';
+import { numberArg, runStandalone, type ServiceEnv } from './bench-cli.js';
+import { ratio, type BenchSection } from './bench-report.js';
 
-const SECONDS = numberArg('seconds', 4);
-const CONCURRENCY = numberArg('concurrency', 50);
 const PLAYERS = 10_000;
 const player = () => `p${Math.floor(Math.random() * PLAYERS)}`;
 
-/** Runs `op` with CONCURRENCY in flight for SECONDS; returns completed ops per second (x weight). */
-async function rate(op: (i: number) => Promise<unknown>, weight = 1): Promise<number> {
+/** Runs `op` with `concurrency` in flight for `seconds`; returns completed ops per second (x weight). */
+async function rate(
+  o: { seconds: number; concurrency: number },
+  op: (i: number) => Promise<unknown>,
+  weight = 1,
+): Promise<number> {
   let done = 0;
   let next = 0;
-  const end = Date.now() + SECONDS * 1000;
+  const end = Date.now() + o.seconds * 1000;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: o.concurrency }, async () => {
       while (Date.now() < end) {
         await op(next++);
         done++;
       }
     }),
   );
-  return (done * weight) / SECONDS;
+  return (done * weight) / o.seconds;
 }
 
 function matchBetween(i: number): MatchResult {
@@ -52,9 +54,11 @@ function matchBetween(i: number): MatchResult {
   };
 }
 
-async function main(): Promise<void> {
-  const stack = process.env.REDIS_URL ? undefined : await startLocalStack(['redis']);
-  const redis = new Redis(process.env.REDIS_URL ?? stack!.env.REDIS_URL!);
+export async function benchRankings(
+  services: ServiceEnv,
+  o = { seconds: 4, concurrency: 50 },
+): Promise<BenchSection> {
+  const redis = new Redis(services.REDIS_URL!);
   const prefix = `bench-rk-${Date.now()}:`;
   const keys = rankingKeys(prefix);
   const seasons = new Seasons(redis, keys);
@@ -62,28 +66,43 @@ async function main(): Promise<void> {
   const boards = new Leaderboards(redis, keys, seasons);
   const rawKey = `${prefix}raw`;
   try {
-    const rawZadd = await rate(() => redis.zadd(rawKey, Math.random() * 1e6, player()));
-    const rawRank = await rate(() => redis.zrevrank(rawKey, player()));
-    const updates = await rate((i) => ratings.apply(matchBetween(i), Date.now()), 2); // 2 players ranked per match
-    const queries = await rate(() =>
+    const rawZadd = await rate(o, () => redis.zadd(rawKey, Math.random() * 1e6, player()));
+    const rawRank = await rate(o, () => redis.zrevrank(rawKey, player()));
+    const updates = await rate(o, (i) => ratings.apply(matchBetween(i), Date.now()), 2); // 2 players ranked per match
+    const queries = await rate(o, () =>
       boards.answer({ kind: 'player', player: player() }).catch(() => undefined),
     );
-    const f = (n: number) => Math.round(n).toLocaleString('en').padStart(10);
-    console.log(
-      `\nRankings: ${PLAYERS.toLocaleString('en')} players, ${CONCURRENCY} requests in flight, ${SECONDS} s each`,
-    );
-    console.log(
-      `rank updates/s   Arena (match results applied) ${f(updates)}   raw ZADD     ${f(rawZadd)}   ratio ${(updates / rawZadd).toFixed(3)}`,
-    );
-    console.log(
-      `rank queries/s   Arena (player standing)       ${f(queries)}   raw ZREVRANK ${f(rawRank)}   ratio ${(queries / rawRank).toFixed(3)}`,
-    );
+    const f = (n: number) => Math.round(n).toLocaleString('en');
+    return {
+      title: 'Rankings: leaderboard updates and queries',
+      command: 'npm run bench:rankings',
+      setup: `${PLAYERS.toLocaleString('en')} players, ${o.concurrency} requests in flight, ${o.seconds} s each`,
+      baselineName: 'raw ZADD / ZREVRANK',
+      rows: [
+        {
+          metric: 'rank updates per second (Arena: players ranked by applied match results)',
+          arena: f(updates),
+          baseline: f(rawZadd),
+          ratio: ratio(updates, rawZadd, 'higher'),
+        },
+        {
+          metric: "rank queries per second (Arena: a player's standing)",
+          arena: f(queries),
+          baseline: f(rawRank),
+          ratio: ratio(queries, rawRank, 'higher'),
+        },
+      ],
+      notes: [
+        'An applied match does the OpenSkill update for its players, one idempotent Lua apply and a board write per player; a standing is one Lua call for rank and score.',
+      ],
+    };
   } finally {
     const left = await redis.keys(`${prefix}*`);
     if (left.length) await redis.del(...left);
     redis.disconnect();
-    await stack?.stop();
   }
 }
 
-runBench(main);
+runStandalone(import.meta.url, ['redis'], (env) =>
+  benchRankings(env, { seconds: numberArg('seconds', 4), concurrency: numberArg('concurrency', 50) }),
+);

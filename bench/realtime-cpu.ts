@@ -11,44 +11,43 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, startArenaApp, startTypeScriptService } from '../infra/local/arena-apps.js';
-import { startLocalStack } from '../infra/local/stack.js';
 import { encodeClientMessage } from '../shared/protocol/index.js';
+import { numberArg, runStandalone, type ServiceEnv } from './bench-cli.js';
+import { ratio, type BenchSection } from './bench-report.js';
+import { cpuWindow, totalCpu, type CpuWindow } from './cpu-window.js';
 import { driveAt, openArenaClient, openClient, type CountingClient } from './load-clients.js';
-import { processCpuMicros } from './process-cpu.js';
-import { numberArg, runBench } from './bench-cli.js';
 
-const CLIENTS = numberArg('clients', 200);
-const SECONDS = numberArg('seconds', 10);
 const WARMUP_S = 3;
 const HZ = 20;
 const ROOM_SIZE = 8;
 
-interface Measured {
+interface Measured extends CpuWindow {
   deliveries: number;
-  cpuMicros: Record<string, number>;
 }
 
-/** Counts deliveries and each process's CPU over the measuring window, after a warm-up. */
-async function measure(pids: Record<string, number>, clients: CountingClient[]): Promise<Measured> {
-  await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+async function measure(
+  pids: Record<string, number>,
+  clients: CountingClient[],
+  seconds: number,
+): Promise<Measured> {
   const count = () => clients.reduce((n, c) => n + c.received, 0);
-  const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, processCpuMicros(pid)]));
-  const delivered0 = count();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  const cpuMicros = Object.fromEntries(
-    Object.entries(pids).map(([k, pid]) => [k, processCpuMicros(pid) - cpu0[k]!]),
-  );
-  return { deliveries: count() - delivered0, cpuMicros };
+  let delivered0 = 0;
+  let deliveries = 0;
+  const w = await cpuWindow(pids, WARMUP_S, seconds, (at) => {
+    if (at === 'start') delivered0 = count();
+    else deliveries = count() - delivered0;
+  });
+  return { ...w, deliveries };
 }
 
-async function echoBaseline(logDir: string): Promise<Measured> {
+async function echoBaseline(logDir: string, n: number, seconds: number): Promise<Measured> {
   const echo = await startTypeScriptService('uws-echo', join(REPO, 'bench/uws-echo-server.ts'), {}, logDir);
   try {
     const url = `ws://127.0.0.1:${echo.port}/ws`;
-    const clients = await Promise.all(Array.from({ length: CLIENTS }, () => openClient(url, () => true)));
+    const clients = await Promise.all(Array.from({ length: n }, () => openClient(url, () => true)));
     const payload = new Uint8Array(96).fill(7); // about the size of an arena state delta
     const stop = driveAt(HZ, clients, (c) => c.ws.send(payload));
-    const result = await measure({ echo: echo.process.pid }, clients);
+    const result = await measure({ echo: echo.process.pid }, clients, seconds);
     stop();
     for (const c of clients) c.ws.close();
     return result;
@@ -57,7 +56,7 @@ async function echoBaseline(logDir: string): Promise<Measured> {
   }
 }
 
-async function arena(redisUrl: string, logDir: string): Promise<Measured> {
+async function arena(redisUrl: string, logDir: string, n: number, seconds: number): Promise<Measured> {
   const env = {
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `bench-${Date.now()}:`,
@@ -73,8 +72,8 @@ async function arena(redisUrl: string, logDir: string): Promise<Measured> {
   try {
     const http = `http://127.0.0.1:${gw.port}`;
     const clients: CountingClient[] = [];
-    for (let i = 0; i < CLIENTS; i += 20) {
-      const batch = Array.from({ length: Math.min(20, CLIENTS - i) }, (_, j) =>
+    for (let i = 0; i < n; i += 20) {
+      const batch = Array.from({ length: Math.min(20, n - i) }, (_, j) =>
         openArenaClient(
           http,
           `ws://127.0.0.1:${gw.port}/ws`,
@@ -93,7 +92,11 @@ async function arena(redisUrl: string, logDir: string): Promise<Measured> {
         }),
       );
     });
-    const result = await measure({ gateway: gw.process.pid, 'room server': rs.process.pid }, clients);
+    const result = await measure(
+      { gateway: gw.process.pid, 'room server': rs.process.pid },
+      clients,
+      seconds,
+    );
     stop();
     for (const c of clients) c.ws.close();
     return result;
@@ -102,40 +105,50 @@ async function arena(redisUrl: string, logDir: string): Promise<Measured> {
   }
 }
 
-function row(label: string, m: Measured): { perDelivery: number; line: string } {
-  const cpu = Object.values(m.cpuMicros).reduce((a, b) => a + b, 0);
-  const perDelivery = cpu / Math.max(1, m.deliveries);
-  const split = Object.entries(m.cpuMicros)
-    .map(([k, v]) => `${k} ${(v / Math.max(1, m.deliveries)).toFixed(1)}`)
-    .join(', ');
-  const line = `${label.padEnd(30)} ${String(Math.round(m.deliveries / SECONDS)).padStart(12)} ${((cpu / (SECONDS * 1e6)) * 100).toFixed(1).padStart(10)}% ${perDelivery.toFixed(1).padStart(14)}   (${split})`;
-  return { perDelivery, line };
-}
-
-async function main(): Promise<void> {
+export async function benchRealtime(
+  env: ServiceEnv,
+  o = { clients: 200, seconds: 10 },
+): Promise<BenchSection> {
   const logDir = mkdtempSync(join(tmpdir(), 'arena-bench-'));
-  const stack = process.env.REDIS_URL ? undefined : await startLocalStack(['redis']);
-  const redisUrl = process.env.REDIS_URL ?? stack!.env.REDIS_URL!;
   try {
-    console.log(
-      `\nReal-time path: server CPU per delivered message (${CLIENTS} clients, ${HZ} Hz, rooms of ${ROOM_SIZE}, ${SECONDS} s)`,
-    );
-    const baseline = await echoBaseline(logDir);
-    const measured = await arena(redisUrl, logDir);
-    console.log(
-      `${'server'.padEnd(30)} ${'deliveries/s'.padStart(12)} ${'CPU'.padStart(11)} ${'CPU µs/delivery'.padStart(14)}`,
-    );
-    const b = row('bare uWebSockets.js echo', baseline);
-    const a = row('Arena gateway + room server', measured);
-    console.log(b.line);
-    console.log(a.line);
-    console.log(
-      `ratio Arena / bare echo: ${(a.perDelivery / b.perDelivery).toFixed(2)}x CPU per delivered message`,
-    );
+    const baseline = await echoBaseline(logDir, o.clients, o.seconds);
+    const measured = await arena(env.REDIS_URL!, logDir, o.clients, o.seconds);
+    const per = (m: Measured) => totalCpu(m) / Math.max(1, m.deliveries);
+    const split = Object.entries(measured.cpuMicros)
+      .map(([k, v]) => `${k} ${(v / Math.max(1, measured.deliveries)).toFixed(1)} µs`)
+      .join(', ');
+    return {
+      title: 'Real-time path: server CPU per delivered state update',
+      command: 'npm run bench:realtime',
+      setup: `${o.clients} clients, rooms of ${ROOM_SIZE}, ${HZ} Hz ticks, an input from every client each tick, ${o.seconds} s after ${WARMUP_S} s warm-up`,
+      baselineName: 'bare uWebSockets.js echo',
+      rows: [
+        {
+          metric: 'server CPU per delivered message (µs)',
+          arena: per(measured).toFixed(1),
+          baseline: per(baseline).toFixed(1),
+          ratio: ratio(per(measured), per(baseline), 'lower'),
+        },
+        {
+          metric: 'messages delivered per second',
+          arena: String(Math.round(measured.deliveries / measured.seconds)),
+          baseline: String(Math.round(baseline.deliveries / baseline.seconds)),
+          ratio: ratio(
+            measured.deliveries / measured.seconds,
+            baseline.deliveries / baseline.seconds,
+            'higher',
+          ),
+        },
+      ],
+      notes: [
+        `Arena's CPU by process: ${split}. The echo does no work per message; Arena validates, routes, simulates and encodes.`,
+      ],
+    };
   } finally {
-    await stack?.stop();
     rmSync(logDir, { recursive: true, force: true });
   }
 }
 
-runBench(main);
+runStandalone(import.meta.url, ['redis'], (env) =>
+  benchRealtime(env, { clients: numberArg('clients', 200), seconds: numberArg('seconds', 10) }),
+);
