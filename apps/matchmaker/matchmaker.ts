@@ -61,7 +61,9 @@ export class Matchmaker {
   async pass(queue: string, now = Date.now()): Promise<number> {
     const mode = modeOfQueue(queue, this.o.modes)!;
     const used = new Set<string>();
-    let formed = 0;
+    // Claiming stays in order (a ticket claimed here is out of later candidates); allocating a
+    // claimed match (placement, roster, finalize) runs beside the next claims.
+    const allocations: Promise<boolean>[] = [];
     for (const anchor of await this.o.store.oldest(queue, ANCHORS_PER_PASS)) {
       if (used.has(anchor.id)) continue;
       const window = skillWindow(mode.window, now - anchor.enqueuedAt);
@@ -76,9 +78,9 @@ export class Matchmaker {
         continue;
       }
       for (const t of match.tickets) used.add(t.id);
-      if (await this.allocate(queue, mode, token, match, now)) formed++;
+      allocations.push(this.allocate(queue, mode, token, match, now));
     }
-    return formed;
+    return (await Promise.all(allocations)).filter(Boolean).length;
   }
 
   /** Housekeeping: stale claims back to the queue, overdue tickets out, old records trimmed. */
