@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { Client as ColyseusClient, type Room } from 'colyseus.js';
 import type { Histogram } from 'hdr-histogram-js';
 import WebSocket from 'ws';
-import { REPO, startArenaApp, startTypeScriptService } from '../infra/local/arena-apps.js';
+import { REPO, startTypeScriptService } from '../infra/local/arena-apps.js';
+import { startArenaPair } from './arena-pair.js';
 import { freePort } from '../infra/local/free-port.js';
 import { latencyHistogram } from '../loadtest/swarm-stats.js';
 import { ArenaClient } from '../shared/client/index.js';
@@ -116,18 +117,8 @@ async function colyseus(logDir: string, n: number, seconds: number): Promise<Run
 }
 
 async function arena(redisUrl: string, logDir: string, n: number, seconds: number): Promise<Run> {
-  const env = {
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: `bench-peer-${Date.now()}:`,
-    ROOM_SERVER_PORT: '0',
-    GATEWAY_PORT: '0',
-    GATEWAY_OPS_PORT: '0',
-    ROOM_SERVER_OPS_PORT: '0',
-    GATEWAY_STATIC_DIR: '',
-    LOG_LEVEL: 'warn',
-  };
-  const rs = await startArenaApp('room-server', 'rs-peer', { ...env, ROOM_SERVER_ID: 'rs-peer' }, logDir);
-  const gw = await startArenaApp('gateway', 'gw-peer', { ...env, GATEWAY_ID: 'gw-peer' }, logDir);
+  const pair = await startArenaPair(redisUrl, logDir, 'peer');
+  const { gateway: gw } = pair;
   try {
     const acks = { pending: [] as Map<number, number>[], updates: 0 };
     const rtt = latencyHistogram();
@@ -156,15 +147,10 @@ async function arena(redisUrl: string, logDir: string, n: number, seconds: numbe
         close: () => client.close(),
       });
     }
-    const run = await drive(
-      { gateway: gw.process.pid, 'room server': rs.process.pid },
-      clients,
-      acks,
-      seconds,
-    );
+    const run = await drive(pair.pids, clients, acks, seconds);
     return { ...run, rtt };
   } finally {
-    await Promise.allSettled([gw.process.stop(3_000), rs.process.stop(3_000)]);
+    await pair.stop();
   }
 }
 

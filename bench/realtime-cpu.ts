@@ -10,7 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, startArenaApp, startTypeScriptService } from '../infra/local/arena-apps.js';
+import { REPO, startTypeScriptService } from '../infra/local/arena-apps.js';
+import { startArenaPair } from './arena-pair.js';
 import { encodeClientMessage } from '../shared/protocol/index.js';
 import { numberArg, runStandalone, type ServiceEnv } from './bench-cli.js';
 import { ratio, type BenchSection } from './bench-report.js';
@@ -57,18 +58,8 @@ async function echoBaseline(logDir: string, n: number, seconds: number): Promise
 }
 
 async function arena(redisUrl: string, logDir: string, n: number, seconds: number): Promise<Measured> {
-  const env = {
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: `bench-${Date.now()}:`,
-    ROOM_SERVER_PORT: '0',
-    GATEWAY_PORT: '0',
-    GATEWAY_STATIC_DIR: '',
-    GATEWAY_OPS_PORT: '0',
-    ROOM_SERVER_OPS_PORT: '0',
-    LOG_LEVEL: 'warn',
-  };
-  const rs = await startArenaApp('room-server', 'rs-bench', { ...env, ROOM_SERVER_ID: 'rs-bench' }, logDir);
-  const gw = await startArenaApp('gateway', 'gw-bench', { ...env, GATEWAY_ID: 'gw-bench' }, logDir);
+  const pair = await startArenaPair(redisUrl, logDir, 'bench');
+  const { gateway: gw } = pair;
   try {
     const http = `http://127.0.0.1:${gw.port}`;
     const clients: CountingClient[] = [];
@@ -92,16 +83,12 @@ async function arena(redisUrl: string, logDir: string, n: number, seconds: numbe
         }),
       );
     });
-    const result = await measure(
-      { gateway: gw.process.pid, 'room server': rs.process.pid },
-      clients,
-      seconds,
-    );
+    const result = await measure(pair.pids, clients, seconds);
     stop();
     for (const c of clients) c.ws.close();
     return result;
   } finally {
-    await Promise.allSettled([gw.process.stop(3_000), rs.process.stop(3_000)]);
+    await pair.stop();
   }
 }
 
