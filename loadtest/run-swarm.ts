@@ -70,16 +70,18 @@ export async function runSwarm(
       const indexes = Array.from({ length: o.bots }, (_, i) => i).filter((i) => i % o.workers === w);
       child.send({ type: 'start', indexes, options: o } satisfies ToWorker);
     }
-    // Each second: ask every worker for its numbers, then close the second with all of them
-    // (a worker too busy to answer within 900 ms is counted in the next second).
+    // Each second: ask every worker for its numbers, then close the second with those that
+    // answered (a worker too busy to answer within 900 ms is counted in a later second).
     const begin = Date.now();
     for (let second = 1; second * 1_000 <= o.durationMs; second++) {
       await new Promise((r) => setTimeout(r, Math.max(0, begin + second * 1_000 - Date.now())));
       awaiting = new Set(workers.flatMap((c, w) => (c.connected ? [w] : [])));
+      const asked = awaiting.size;
       const answered = new Promise<void>((r) => (allAnswered = r));
       for (const w of awaiting) workers[w]!.send({ type: 'report' } satisfies ToWorker);
       await Promise.race([answered, new Promise((r) => setTimeout(r, 900))]);
-      context.onSecond?.(totals.tick(Date.now()), totals);
+      // A second in which no worker could answer has no numbers: no point, not zeros.
+      if (awaiting.size < asked) context.onSecond?.(totals.tick(Date.now()), totals);
     }
     await new Promise((r) => setTimeout(r, Math.max(0, begin + o.durationMs - Date.now())));
     for (const child of workers) if (child.connected) child.send({ type: 'stop' } satisfies ToWorker);
