@@ -39,7 +39,7 @@ export class LogIndexer {
   private readonly kafka: Kafka;
   private consumer: Consumer | undefined;
   private dlq: Producer | undefined;
-  private admin: Admin | undefined;
+  private admin: Promise<Admin> | undefined;
   indexed = 0;
   deadLettered = 0;
   bulkRetries = 0;
@@ -76,7 +76,7 @@ export class LogIndexer {
   async stop(): Promise<void> {
     await this.consumer?.disconnect().catch(() => {});
     await this.dlq?.disconnect().catch(() => {});
-    await this.admin?.disconnect().catch(() => {});
+    await (await this.admin?.catch(() => undefined))?.disconnect().catch(() => {});
   }
 
   /**
@@ -85,14 +85,19 @@ export class LogIndexer {
    * indexer is stuck.
    */
   async lag(): Promise<Map<number, number>> {
-    if (!this.admin) {
+    // One admin client, connected once (two scrapes at once share it; a failed connect is retried).
+    this.admin ??= (async () => {
       const admin = this.kafka.admin();
       await admin.connect();
-      this.admin = admin;
-    }
+      return admin;
+    })().catch((err: unknown) => {
+      this.admin = undefined;
+      throw err;
+    });
+    const admin = await this.admin;
     const [ends, groups] = await Promise.all([
-      this.admin.fetchTopicOffsets(MATCH_EVENTS_TOPIC),
-      this.admin.fetchOffsets({ groupId: this.o.groupId, topics: [MATCH_EVENTS_TOPIC] }),
+      admin.fetchTopicOffsets(MATCH_EVENTS_TOPIC),
+      admin.fetchOffsets({ groupId: this.o.groupId, topics: [MATCH_EVENTS_TOPIC] }),
     ]);
     const committed = new Map(groups[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
     return new Map(
