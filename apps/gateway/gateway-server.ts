@@ -113,6 +113,8 @@ function tokenFrom(req: HttpRequest): { token: string; version: number } {
 export class GatewayServer {
   private readonly app: TemplatedApp;
   private listenSocket: us_listen_socket | undefined;
+  /** Set by stop(): an upgrade on a kept-alive HTTP connection must not open a socket here now. */
+  private stopping = false;
   private readonly sockets = new Set<UwsConnection>();
   readonly counters: GatewayCounters = {
     connections: 0,
@@ -184,6 +186,7 @@ export class GatewayServer {
 
   /** Stops accepting, then asks every client to reconnect elsewhere (1012 service restart). */
   stop(): void {
+    this.stopping = true;
     if (this.listenSocket) us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
     // Every socket, including those still waiting for their welcome, not only routed players.
@@ -220,6 +223,8 @@ export class GatewayServer {
       this.counters.rejectedUpgrades++;
       if (!aborted) res.cork(() => res.writeStatus(status).end(message));
     };
+    // A load balancer that gets 503 tries the next gateway (infra/lb/nginx.conf).
+    if (this.stopping) return refuse('503 Service Unavailable', 'gateway restarting: try another');
     if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
       return refuse(
         '426 Upgrade Required',
