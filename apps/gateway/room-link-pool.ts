@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { splitHostPort } from '../../shared/config/host-port.js';
 import { FramedSocket } from '../../shared/link/framed-socket.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { RoomServerInfo } from '../../shared/placement/registry.js';
@@ -75,8 +76,7 @@ export class RoomLinkPool {
     if (existing && existing.server.address === server.address) return existing;
     existing?.socket.close('room server moved');
 
-    const [host, port] = splitAddress(server.address);
-    const socket = connect({ host, port });
+    const socket = connect(splitHostPort(server.address));
     socket.setTimeout(this.connectTimeoutMs, () => socket.destroy(new Error('connect timeout')));
     const link: Link = {
       server,
@@ -106,9 +106,4 @@ export class RoomLinkPool {
     this.links.set(server.id, link);
     return link;
   }
-}
-
-function splitAddress(address: string): [string, number] {
-  const i = address.lastIndexOf(':');
-  return [address.slice(0, i).replace(/^\[|\]$/g, ''), Number(address.slice(i + 1))];
 }

@@ -67,13 +67,6 @@ export class OpsServer {
     this.draining = true;
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-  }
-
   private async readyz(): Promise<{ status: number; body: string }> {
     if (this.draining) return { status: 503, body: JSON.stringify({ ready: false, draining: true }) };
     const readiness = await checkReadiness(this.o.dependencies);

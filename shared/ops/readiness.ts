@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { splitHostPort } from '../config/host-port.js';
 import { withTimeout } from './with-timeout.js';
 
 /** One dependency a service needs, probed when something asks /readyz. */
@@ -52,11 +53,7 @@ export function redisCheck(name: string, redis: RedisLike): DependencyCheck {
 export function tcpCheck(name: string, hostPorts: readonly string[], essential = true): DependencyCheck {
   const one = (hostPort: string, timeoutMs: number) =>
     new Promise<void>((resolve, reject) => {
-      const i = hostPort.lastIndexOf(':');
-      const socket = connect({
-        host: hostPort.slice(0, i).replace(/^\[|\]$/g, ''),
-        port: Number(hostPort.slice(i + 1)),
-      });
+      const socket = connect(splitHostPort(hostPort));
       socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`${hostPort}: connect timeout`)));
       socket.once('connect', () => {
         socket.destroy();

@@ -1,4 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
+import { splitHostPort } from '../config/host-port.js';
 import type { RedisClient } from './redis-client.js';
 
 /**
@@ -10,10 +11,7 @@ export function connectRankingsRedis(redisUrl: string, clusterNodes: string): Re
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((hp) => {
-      const i = hp.lastIndexOf(':');
-      return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
-    });
+    .map(splitHostPort);
   return seeds.length > 0
     ? new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: 2 } })
     : new Redis(redisUrl, { maxRetriesPerRequest: 2 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { splitHostPort } from '../../../shared/config/host-port.js';
 import {
   ConfigError,
   listVariables,
@@ -70,5 +71,12 @@ describe('loadConfig', () => {
     expect(names).toContain('REDIS_URL');
     expect(names).toContain('ELASTICSEARCH_URL');
     for (const v of listVariables()) expect(v.doc.length).toBeGreaterThan(5);
+  });
+});
+
+describe('splitHostPort', () => {
+  it('splits host:port, IPv6 in brackets included', () => {
+    expect(splitHostPort('kafka-1:9092')).toEqual({ host: 'kafka-1', port: 9092 });
+    expect(splitHostPort('[::1]:7700')).toEqual({ host: '::1', port: 7700 });
   });
 });
