@@ -229,6 +229,7 @@ export class SwarmTotals {
     const last = this.timeline.at(-1);
     const dt = Math.max(0.001, (nowMs - this.startedAtMs) / 1000 - (last?.t ?? 0));
     const rate = (k: keyof SwarmCounters) => (counters[k] - this.previous.counters[k]) / dt;
+    const second = percentiles(this.second, 1000);
     const point: TimelinePoint = {
       t: (nowMs - this.startedAtMs) / 1000,
       ...gauges,
@@ -237,8 +238,8 @@ export class SwarmTotals {
       bytesInPerS: rate('bytesIn'),
       bytesOutPerS: rate('bytesOut'),
       matchesPerS: this.matchesThisSecond / dt,
-      p50Ms: percentiles(this.second, 1000).p50,
-      p99Ms: percentiles(this.second, 1000).p99,
+      p50Ms: second.p50,
+      p99Ms: second.p99,
       errors: errors - this.previous.errors,
       generatorLagMs: this.lagThisSecond,
     };
@@ -248,6 +249,16 @@ export class SwarmTotals {
     this.second = latencyHistogram();
     this.matchesThisSecond = 0;
     return point;
+  }
+
+  /** The running totals the live line shows (cheap: no percentiles, no buckets). */
+  progress(): { matchesStarted: number; errors: number; protocolErrors: number } {
+    const errors = this.errors();
+    return {
+      matchesStarted: this.started.size,
+      errors: Object.values(errors).reduce((a, b) => a + b, 0),
+      protocolErrors: protocolErrorCount(errors),
+    };
   }
 
   summary(nowMs: number): SwarmSummary {
@@ -266,9 +277,7 @@ export class SwarmTotals {
       latencyMs: percentiles(this.latency, 1000),
       timeToMatchMs: percentiles(this.timeToMatch, 1),
       errors,
-      protocolErrors: Object.entries(errors)
-        .filter(([kind]) => isProtocolError(kind))
-        .reduce((n, [, c]) => n + c, 0),
+      protocolErrors: protocolErrorCount(errors),
       latencyBuckets: this.buckets(),
       generatorLagMs: this.worstLag,
     };
@@ -300,6 +309,12 @@ export class SwarmTotals {
       for (const [k, v] of Object.entries(s.errors)) out[k] = (out[k] ?? 0) + v;
     return out;
   }
+}
+
+function protocolErrorCount(errors: Record<string, number>): number {
+  return Object.entries(errors)
+    .filter(([kind]) => isProtocolError(kind))
+    .reduce((n, [, c]) => n + c, 0);
 }
 
 /** The share of recorded values at or below `value` (the inverse of getValueAtPercentile, by bisection). */

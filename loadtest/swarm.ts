@@ -29,13 +29,13 @@ async function main(): Promise<number> {
     command,
     onSecond: (point, totals) => {
       seconds++;
-      const s = totals.summary(Date.now());
+      const { matchesStarted, errors, protocolErrors } = totals.progress();
       const line = progressLine(point, {
         bots: options.bots,
         durationS: options.durationMs / 1000,
-        matches: s.matchesStarted,
-        errors: Object.values(s.errors).reduce((a, b) => a + b, 0),
-        protocolErrors: s.protocolErrors,
+        matches: matchesStarted,
+        errors,
+        protocolErrors,
       });
       if (tty) process.stdout.write(`\r\x1b[2K${line}`);
       else if (seconds % 10 === 0) console.log(line); // not a terminal: a line every 10 s

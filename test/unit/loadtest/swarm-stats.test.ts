@@ -32,6 +32,7 @@ describe('swarm statistics', () => {
       generatorLagMs: 7,
     });
 
+    expect(totals.progress()).toEqual({ matchesStarted: 2, errors: 3, protocolErrors: 1 });
     const s = totals.summary(2_000);
     expect(s.latencyMs.count).toBe(100);
     expect(s.latencyMs.p50).toBeCloseTo(50, 0);
