@@ -28,7 +28,7 @@ import type { PlayerRouter } from './player-router.js';
 import type { Leaderboards } from '../../shared/rankings/leaderboards.js';
 import { answerLeaderboardFrame, handleLeaderboardHttp } from './leaderboard-endpoint.js';
 import { RateLimiter } from './rate-limiter.js';
-import { loadStaticFiles } from './static-files.js';
+import { loadStaticFiles, serveStaticFile } from './static-files.js';
 
 interface SocketData {
   session: Session;
@@ -163,11 +163,8 @@ export class GatewayServer {
       .get('/healthz', (res) => {
         res.end('ok');
       })
-      .get('/*', (res, req) => {
-        const file = statics.get(req.getUrl());
-        if (file) res.writeHeader('content-type', file.type).end(file.body);
-        else res.writeStatus('404 Not Found').end('not found');
-      })
+      .get('/*', (res, req) => serveStaticFile(statics, res, req, false))
+      .head('/*', (res, req) => serveStaticFile(statics, res, req, true))
       .any('/*', (res) => {
         res.writeStatus('405 Method Not Allowed').end('method not allowed');
       });
