@@ -166,12 +166,16 @@ describe('deployment manifests agree with the code', () => {
     );
   });
 
-  it('put nginx in front of exactly the compose gateways, on their ports', () => {
-    const upstreams = [...read('infra/lb/arena-upstreams.conf').matchAll(/^server (\S+)/gm)].map((m) => m[1]);
+  it('put nginx and HAProxy in front of exactly the compose gateways, on their ports', () => {
     const gateways = compose.containers
       .filter((c) => c.service === 'gateway')
       .map((c) => `${c.where.replace('docker-compose ', '')}:${c.env.GATEWAY_PORT}`);
+    const upstreams = [...read('infra/lb/arena-upstreams.conf').matchAll(/^server (\S+)/gm)].map((m) => m[1]);
     expect(upstreams.sort()).toEqual(gateways.sort());
+    const servers = [...read('infra/lb/haproxy-gateways.cfg').matchAll(/^\s+server \S+ (\S+)/gm)].map(
+      (m) => m[1],
+    );
+    expect(servers.sort()).toEqual(gateways.sort());
   });
 
   it('run the Kafka and Elasticsearch versions the tests run', () => {
