@@ -46,6 +46,7 @@ export class Matchmaker {
 
   start(): void {
     this.running = true;
+    this.o.metrics.initQueues(this.o.queues);
     for (const queue of this.o.queues) this.schedule(() => this.loop(queue), 0);
   }
 

@@ -42,4 +42,15 @@ export class MatchmakerMetrics {
     labelNames: ['queue'],
     registers: [this.registry],
   });
+
+  /**
+   * Every queue's counters at 0 from the start: a labelled counter is otherwise absent until
+   * its first increment, so dashboards show "no data" and rate() misses the first event.
+   */
+  initQueues(queues: readonly string[]): void {
+    for (const queue of queues) {
+      for (const counter of [this.matches, this.timeouts, this.reclaimed, this.claimConflicts])
+        counter.inc({ queue }, 0);
+    }
+  }
 }

@@ -76,8 +76,9 @@ export class ArenaCluster {
     return cluster;
   }
 
-  async startRoomServer(id: string): Promise<RunningApp> {
-    const app = await startArenaApp('room-server', id, { ...this.env, ROOM_SERVER_ID: id }, this.logDir);
+  async startRoomServer(id: string, extra: Record<string, string> = {}): Promise<RunningApp> {
+    const env = { ...this.env, ROOM_SERVER_ID: id, ...extra };
+    const app = await startArenaApp('room-server', id, env, this.logDir);
     this.roomServers.push(app);
     return app;
   }
