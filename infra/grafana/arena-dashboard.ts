@@ -1,9 +1,19 @@
 /**
- * The "Arena overview" Grafana dashboard, as data: rows of time-series panels over the
- * metrics the services export. `npm run grafana:generate` writes it to
- * dashboards/arena-overview.json, which is what ships (provisioned by docker-compose, or
- * imported by hand); a unit test fails when the two drift apart.
+ * The "Arena overview" Grafana dashboard, built with Grafana's official foundation SDK
+ * (@grafana/grafana-foundation-sdk: typed builders generated from Grafana's own schemas):
+ * rows of time-series panels over the metrics the services export. `npm run grafana:generate`
+ * writes it to dashboards/arena-overview.json, which is what ships (provisioned by
+ * docker-compose, or imported by hand); a unit test fails when the two drift apart.
  */
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  RowBuilder,
+  type Dashboard,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 
 /** The Prometheus data source, as provisioned in provisioning/datasources/prometheus.yml. */
 export const DATASOURCE = { type: 'prometheus', uid: 'arena-prometheus' } as const;
@@ -242,65 +252,60 @@ export const ROWS: RowSpec[] = [
   },
 ];
 
+/** Three panels to a row of the 24-column grid. */
 const PANEL_WIDTH = 8;
 const PANEL_HEIGHT = 8;
 
-/** The dashboard JSON Grafana imports (schema 39: Grafana 10 and 11). */
-export function arenaDashboard(): Record<string, unknown> {
-  const panels: Record<string, unknown>[] = [];
+function panel(p: PanelSpec, id: number): PanelBuilder {
+  const builder = new PanelBuilder()
+    .id(id)
+    .title(p.title)
+    .description(p.description)
+    .datasource(DATASOURCE)
+    .unit(p.unit)
+    .span(PANEL_WIDTH)
+    .height(PANEL_HEIGHT)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom)
+        .showLegend(true),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    );
+  p.targets.forEach((t, i) =>
+    builder.withTarget(
+      new DataqueryBuilder()
+        .refId(String.fromCharCode(65 + i))
+        .datasource(DATASOURCE)
+        .expr(t.expr)
+        .legendFormat(t.legend),
+    ),
+  );
+  return builder;
+}
+
+/** The dashboard as Grafana imports it (the SDK's schema version). */
+export function arenaDashboard(): Dashboard {
+  const dashboard = new DashboardBuilder('Arena overview')
+    .uid('arena-overview')
+    .description('Players, traffic, simulation, matchmaking, match logs and runtime of every Arena service.')
+    .tags(['arena'])
+    .timezone('browser')
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .refresh('30s')
+    .time({ from: 'now-1h', to: 'now' })
+    .variables([])
+    .annotations([]);
+  // Grafana keeps panel ids unique per dashboard (links and alerts refer to them): number them here.
   let id = 1;
-  let y = 0;
   for (const row of ROWS) {
-    panels.push({
-      type: 'row',
-      id: id++,
-      title: row.title,
-      collapsed: false,
-      gridPos: { x: 0, y, w: 24, h: 1 },
-      panels: [],
-    });
-    y += 1;
-    row.panels.forEach((p, i) => {
-      panels.push({
-        type: 'timeseries',
-        id: id++,
-        title: p.title,
-        description: p.description,
-        datasource: DATASOURCE,
-        gridPos: {
-          x: (i % 3) * PANEL_WIDTH,
-          y: y + Math.floor(i / 3) * PANEL_HEIGHT,
-          w: PANEL_WIDTH,
-          h: PANEL_HEIGHT,
-        },
-        fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
-        options: {
-          legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
-          tooltip: { mode: 'multi' },
-        },
-        targets: p.targets.map((t, j) => ({
-          refId: String.fromCharCode(65 + j),
-          datasource: DATASOURCE,
-          expr: t.expr,
-          legendFormat: t.legend,
-        })),
-      });
-    });
-    y += Math.ceil(row.panels.length / 3) * PANEL_HEIGHT;
+    dashboard.withRow(new RowBuilder(row.title).id(id++));
+    for (const p of row.panels) dashboard.withPanel(panel(p, id++));
   }
-  return {
-    uid: 'arena-overview',
-    title: 'Arena overview',
-    description: 'Players, traffic, simulation, matchmaking, match logs and runtime of every Arena service.',
-    tags: ['arena'],
-    timezone: 'browser',
-    schemaVersion: 39,
-    version: 1,
-    editable: true,
-    refresh: '30s',
-    time: { from: 'now-1h', to: 'now' },
-    templating: { list: [] },
-    annotations: { list: [] },
-    panels,
-  };
+  return dashboard.build();
 }
