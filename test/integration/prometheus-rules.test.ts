@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -13,6 +13,16 @@ function promtool(...args: string[]): { ok: boolean; output: string } {
     encoding: 'utf8',
   });
   if (r.error) throw new Error(`promtool: ${r.error.message} (apt-get install prometheus)`);
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
+/** amtool from Alertmanager (Debian package `prometheus-alertmanager`). */
+function amtool(...args: string[]): { ok: boolean; output: string } {
+  const r = spawnSync('amtool', args, {
+    cwd: new URL('../../infra/alertmanager/', import.meta.url),
+    encoding: 'utf8',
+  });
+  if (r.error) throw new Error(`amtool: ${r.error.message} (apt-get install prometheus-alertmanager)`);
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -55,5 +65,40 @@ describe('Prometheus configuration (checked by the real promtool)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Alertmanager configuration (checked by the real amtool)', () => {
+  it('is valid', () => {
+    const r = amtool('check-config', 'alertmanager.yml');
+    expect(r.ok, r.output).toBe(true);
+    expect(r.output).toContain('3 inhibit rules');
+  });
+
+  it.each([
+    [{ alertname: 'ArenaRoomServerDown', severity: 'page' }, 'arena-pager'],
+    [{ alertname: 'ArenaServiceDown', severity: 'page' }, 'arena-pager'],
+    [{ alertname: 'ArenaSlowTicks', severity: 'warn' }, 'arena-chat'],
+    [{ alertname: 'SomethingElse' }, 'arena-chat'],
+  ])('routes %o to %s', (labels, receiver) => {
+    const r = amtool(
+      'config',
+      'routes',
+      'test',
+      '--config.file=alertmanager.yml',
+      ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    );
+    expect(r.output.trim().split('\n')[0]).toBe(receiver);
+  });
+
+  it('uses only the severities the routes know (page to the pager, warn to chat)', () => {
+    const severities = new Set(
+      [
+        ...readFileSync(new URL('../../infra/prometheus/alerts.yml', import.meta.url), 'utf8').matchAll(
+          /severity: (\w+)/g,
+        ),
+      ].map((m) => m[1]),
+    );
+    expect([...severities].sort()).toEqual(['page', 'warn']);
   });
 });
