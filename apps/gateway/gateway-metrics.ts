@@ -4,12 +4,44 @@ import {
   gaugeReading,
   type Registry,
 } from '../../shared/ops/metrics-registry.js';
+import type { RedisFailures } from '../../shared/redis/failures.js';
 import type { GatewayCounters } from './gateway-server.js';
 import type { PlayerRouter } from './player-router.js';
+import type { QueueWatch } from './queue-watch.js';
 
 /** What a gateway exposes on /metrics, read from its counters at scrape time. */
-export function gatewayMetrics(counters: GatewayCounters, router: PlayerRouter): Registry {
+export function gatewayMetrics(
+  counters: GatewayCounters,
+  router: PlayerRouter,
+  watch: QueueWatch,
+  redisFailures: RedisFailures,
+): Registry {
   const r = createMetricsRegistry();
+  redisFailures.register(r);
+  counterReading(
+    r,
+    'arena_gateway_tickets_lost_total',
+    'Queued players whose ticket vanished from Redis (restart, failover): told to queue again',
+    () => watch.ticketsLost,
+  );
+  counterReading(
+    r,
+    'arena_gateway_queue_notices_recovered_total',
+    'match_found or queued notices a player had missed (lost pub/sub, timed-out request), sent by the ticket check',
+    () => watch.noticesRecovered,
+  );
+  counterReading(
+    r,
+    'arena_gateway_ticket_checks_total',
+    'Checks of the queued players’ tickets against Redis (every GATEWAY_TICKET_CHECK_MS and on reconnect)',
+    () => watch.checks,
+  );
+  gaugeReading(
+    r,
+    'arena_gateway_queued_players',
+    'Players on this gateway told they are queued (their tickets are checked against Redis)',
+    () => watch.watching,
+  );
   gaugeReading(
     r,
     'arena_gateway_connections',

@@ -26,6 +26,7 @@ import type { ClientConnection } from './client-connection.js';
 import type { MatchmakingRequests } from './matchmaking-requests.js';
 import type { PlayerRouter } from './player-router.js';
 import type { Leaderboards } from '../../shared/rankings/leaderboards.js';
+import type { RedisFailures } from '../../shared/redis/failures.js';
 import { answerLeaderboardFrame, handleLeaderboardHttp } from './leaderboard-endpoint.js';
 import { RateLimiter } from './rate-limiter.js';
 import { loadStaticFiles, serveStaticFile } from './static-files.js';
@@ -51,6 +52,8 @@ export interface GatewayServerOptions {
   router: PlayerRouter;
   matchmaking: MatchmakingRequests;
   leaderboards: Leaderboards;
+  /** Counts and logs the requests that failed on Redis (each client is told, too). */
+  redisFailures: RedisFailures;
   log: Logger;
 }
 
@@ -159,7 +162,9 @@ export class GatewayServer {
         if (o.config.auth.guestEnabled) handleGuestLogin(res, o.tokens);
         else res.writeStatus('404 Not Found').end('guest login is disabled');
       })
-      .get('/leaderboard', (res, req) => handleLeaderboardHttp(res, req, o.leaderboards, o.log))
+      .get('/leaderboard', (res, req) =>
+        handleLeaderboardHttp(res, req, o.leaderboards, o.log, o.redisFailures),
+      )
       .get('/healthz', (res) => {
         res.end('ok');
       })
@@ -193,20 +198,42 @@ export class GatewayServer {
   }
 
   private dispatch(conn: ClientConnection, msg: ClientMessage): void {
-    if (msg.type === 'queue') this.background(this.o.matchmaking.queue(conn, msg.queue, msg.party), 'queue');
+    if (msg.type === 'queue')
+      this.background(this.o.matchmaking.queue(conn, msg.queue, msg.party), 'queue', conn);
     else if (msg.type === 'leaderboard') {
       this.background(
-        answerLeaderboardFrame(conn, msg.requestId, msg.query, this.o.leaderboards, this.o.log),
+        answerLeaderboardFrame(
+          conn,
+          msg.requestId,
+          msg.query,
+          this.o.leaderboards,
+          this.o.log,
+          this.o.redisFailures,
+        ),
         'leaderboard',
       );
     } else if (msg.type === 'party_accept')
-      this.background(this.o.matchmaking.acceptParty(conn, msg.leader), 'party');
-    else if (msg.type === 'cancel_queue') this.background(this.o.matchmaking.cancel(conn), 'cancel');
+      this.background(this.o.matchmaking.acceptParty(conn, msg.leader), 'party_accept', conn);
+    else if (msg.type === 'cancel_queue')
+      this.background(this.o.matchmaking.cancel(conn), 'cancel_queue', conn);
     else this.o.router.message(conn, msg);
   }
 
-  private background(p: Promise<void>, what: string): void {
-    p.catch((err: unknown) => this.o.log.error({ err }, `${what} failed`));
+  /**
+   * Runs a request on Redis; when it fails (timeout, Redis unreachable) the failure is
+   * counted and logged, and the client that asked (if any) gets an `unavailable` error frame.
+   */
+  private background(p: Promise<void>, what: string, conn?: ClientConnection): void {
+    p.catch((err: unknown) => {
+      this.o.redisFailures.record(what, err, conn ? { playerId: conn.playerId } : {});
+      conn?.send(
+        encodeServerMessage({
+          type: 'error',
+          code: ErrorCode.Unavailable,
+          message: `${what} failed: matchmaking storage unavailable, try again shortly`,
+        }),
+      );
+    });
   }
 
   private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
@@ -261,7 +288,7 @@ export class GatewayServer {
           }),
         );
         this.o.router.connected(conn);
-        this.background(this.o.matchmaking.connected(conn), 'queue status');
+        this.background(this.o.matchmaking.connected(conn), 'queue_status');
         data.ready = true;
         for (const msg of data.backlog?.splice(0) ?? []) this.dispatch(conn, msg);
       },

@@ -4,11 +4,17 @@ import { encodeServerMessage } from '../../shared/protocol/index.js';
 import { parseLeaderboardQuery } from '../../shared/rankings/leaderboard-query.js';
 import type { Leaderboards } from '../../shared/rankings/leaderboards.js';
 import { RankingsError } from '../../shared/rankings/rankings-error.js';
+import type { RedisFailures } from '../../shared/redis/failures.js';
 import type { ClientConnection } from './client-connection.js';
 
 type Answer = { status: 200 | 400 | 404 | 500; body: unknown };
 
-async function answer(leaderboards: Leaderboards, raw: unknown, log: Logger): Promise<Answer> {
+async function answer(
+  leaderboards: Leaderboards,
+  raw: unknown,
+  log: Logger,
+  failures?: RedisFailures,
+): Promise<Answer> {
   try {
     return { status: 200, body: await leaderboards.answer(parseLeaderboardQuery(raw)) };
   } catch (err) {
@@ -18,7 +24,8 @@ async function answer(leaderboards: Leaderboards, raw: unknown, log: Logger): Pr
         body: { error: err.code, message: err.message },
       };
     }
-    log.error({ err }, 'leaderboard query failed');
+    if (failures) failures.record('leaderboard', err);
+    else log.error({ err }, 'leaderboard query failed');
     return { status: 500, body: { error: 'internal', message: 'leaderboard unavailable' } };
   }
 }
@@ -39,11 +46,12 @@ export function handleLeaderboardHttp(
   req: HttpRequest,
   leaderboards: Leaderboards,
   log: Logger,
+  failures?: RedisFailures,
 ): void {
   const params = Object.fromEntries(new URLSearchParams(req.getQuery() ?? ''));
   let aborted = false;
   res.onAborted(() => (aborted = true));
-  void answer(leaderboards, params, log).then(({ status, body }) => {
+  void answer(leaderboards, params, log, failures).then(({ status, body }) => {
     if (aborted) return;
     res.cork(() => {
       res
@@ -61,7 +69,8 @@ export async function answerLeaderboardFrame(
   query: unknown,
   leaderboards: Leaderboards,
   log: Logger,
+  failures?: RedisFailures,
 ): Promise<void> {
-  const { status, body } = await answer(leaderboards, query, log);
+  const { status, body } = await answer(leaderboards, query, log, failures);
   conn.send(encodeServerMessage({ type: 'leaderboard', requestId, ok: status === 200, body }));
 }

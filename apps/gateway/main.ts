@@ -1,11 +1,12 @@
 /** Gateway process: `tsx apps/gateway/main.ts`, configured by environment variables. */
-import { Redis } from 'ioredis';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { RoomServerRegistry } from '../../shared/placement/registry.js';
 import { RoomPlacement } from '../../shared/placement/room-placement.js';
+import { connectRankingsRedis, connectRedis } from '../../shared/redis/connect.js';
+import { RedisFailures } from '../../shared/redis/failures.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { queueIds } from '../../shared/matchmaking/modes.js';
@@ -13,7 +14,6 @@ import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/rankings/matchmaking-ratings.js';
 import { rankingKeys } from '../../shared/rankings/keys.js';
 import { Leaderboards } from '../../shared/rankings/leaderboards.js';
-import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';
 import { Seasons } from '../../shared/rankings/seasons.js';
 import { TokenService } from './auth/tokens.js';
 import { MatchmakingRequests } from './matchmaking-requests.js';
@@ -22,13 +22,14 @@ import { redisCheck } from '../../shared/ops/readiness.js';
 import { GatewayServer } from './gateway-server.js';
 import { gatewayMetrics } from './gateway-metrics.js';
 import { PlayerRouter } from './player-router.js';
+import { QueueWatch } from './queue-watch.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const gatewayId = instanceId(config.gateway.id, 'gw');
   const log = createLogger('gateway', gatewayId, config.log.level);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
-  redis.on('error', (err) => log.error({ err }, 'redis error'));
+  const redis = await connectRedis(config.redis, { name: `gateway ${gatewayId}`, log });
+  const redisFailures = new RedisFailures(log);
   const keys = realtimeKeys(config.redis.keyPrefix);
   const registry = new RoomServerRegistry(redis, keys, config.registry.ttlMs);
   const router = new PlayerRouter({
@@ -39,9 +40,20 @@ async function main(): Promise<void> {
     downServerMs: config.registry.ttlMs + 1_000,
     slowClientBytes: config.gateway.slowClientBytes,
     linkMaxBufferedBytes: config.roomServer.linkMaxBufferedBytes,
+    redisFailures,
     log,
   });
   const mmKeys = matchmakingKeys(config.redis.keyPrefix);
+  const watch = new QueueWatch({
+    redis,
+    keys: mmKeys,
+    connectionOf: (playerId) => router.connectionOf(playerId),
+    inRoom: (playerId) => router.inRoom(playerId),
+    intervalMs: config.gateway.ticketCheckMs,
+    confirmMs: Math.min(1_000, config.gateway.ticketCheckMs),
+    failures: redisFailures,
+    log,
+  });
   const matchmaking = new MatchmakingRequests({
     tickets: new TicketStore(redis, mmKeys),
     ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
@@ -50,23 +62,37 @@ async function main(): Promise<void> {
     modes: config.matchmaker.modes,
     inRoom: (playerId) => router.inRoom(playerId),
     connectionOf: (playerId) => router.connectionOf(playerId),
+    watch,
     log,
   });
   await matchmaking.listen(redis);
+  watch.start();
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlS);
-  const rankingsRedis = connectRankingsRedis(config.redis.url, config.redis.clusterNodes);
+  const rankingsRedis = await connectRankingsRedis(config.redis, {
+    name: `gateway ${gatewayId} rankings`,
+    log,
+  });
   const rankingKeysForPrefix = rankingKeys(config.redis.keyPrefix);
   const leaderboards = new Leaderboards(
     rankingsRedis,
     rankingKeysForPrefix,
     new Seasons(rankingsRedis, rankingKeysForPrefix),
   );
-  const server = new GatewayServer({ gatewayId, config, tokens, router, matchmaking, leaderboards, log });
+  const server = new GatewayServer({
+    gatewayId,
+    config,
+    tokens,
+    router,
+    matchmaking,
+    leaderboards,
+    redisFailures,
+    log,
+  });
   const port = await server.listen();
   const ops = await OpsServer.start({
     host: config.ops.host,
     port: config.gateway.opsPort,
-    registry: gatewayMetrics(server.counters, router),
+    registry: gatewayMetrics(server.counters, router, watch, redisFailures),
     dependencies: [redisCheck('redis', redis), redisCheck('rankings-redis', rankingsRedis)],
     log,
   });
@@ -80,6 +106,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping: asking clients to reconnect elsewhere');
     ops.server.drain();
     server.stop();
+    watch.stop();
     matchmaking.close();
     rankingsRedis.disconnect();
     setTimeout(() => {

@@ -6,7 +6,9 @@ import type { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import type { MatchmakingEvent } from '../../shared/matchmaking/types.js';
 import { encodeServerMessage, ErrorCode, type ServerMessage } from '../../shared/protocol/index.js';
 import type { MatchmakingRatings } from '../../shared/rankings/matchmaking-ratings.js';
+import { duplicateRedis } from '../../shared/redis/connect.js';
 import type { ClientConnection } from './client-connection.js';
+import type { QueueWatch } from './queue-watch.js';
 
 export interface MatchmakingRequestsOptions {
   tickets: TicketStore;
@@ -19,6 +21,8 @@ export interface MatchmakingRequestsOptions {
   inRoom: (playerId: string) => boolean;
   /** The connection holding this player on this gateway, if any. */
   connectionOf: (playerId: string) => ClientConnection | undefined;
+  /** Checks that the tickets of the players told "queued" here still exist (Redis restarts). */
+  watch: QueueWatch;
   log: Logger;
 }
 
@@ -35,7 +39,7 @@ export class MatchmakingRequests {
 
   /** Subscribes with its own connection (a subscribed Redis connection can do nothing else). */
   async listen(redis: Redis): Promise<void> {
-    this.subscriber = redis.duplicate();
+    this.subscriber = await duplicateRedis(redis, { name: 'gateway matchmaking events', log: this.o.log });
     this.subscriber.on('message', (_channel: string, message: string) => this.relay(message));
     await this.subscriber.subscribe(this.o.keys.events);
   }
@@ -73,10 +77,19 @@ export class MatchmakingRequests {
     if (this.o.inRoom(conn.playerId))
       return this.error(conn, ErrorCode.AlreadyInRoom, 'leave your room before queueing');
     const rating = await this.o.ratings.of(players);
-    const result = await this.o.tickets.enqueue(queue, players, rating);
+    let result: Awaited<ReturnType<TicketStore['enqueue']>>;
+    try {
+      result = await this.o.tickets.enqueue(queue, players, rating);
+    } catch (err) {
+      this.o.watch.uncertain(conn); // a timed-out enqueue may still have run
+      throw err;
+    }
     if (!result.ok) return this.error(conn, ErrorCode.AlreadyQueued, result.message);
     if (players.length > 1) await this.o.tickets.announceQueued(result.ticket);
-    else conn.send(encodeServerMessage({ type: 'queued', queue, ticketId: result.ticket.id }));
+    else {
+      conn.send(encodeServerMessage({ type: 'queued', queue, ticketId: result.ticket.id }));
+      this.o.watch.queued(conn, queue, result.ticket.id);
+    }
   }
 
   async acceptParty(conn: ClientConnection, leader: string): Promise<void> {
@@ -94,9 +107,16 @@ export class MatchmakingRequests {
 
   /** Tells a player who just connected where they stand: still queued, or matched meanwhile. */
   async connected(conn: ClientConnection): Promise<void> {
-    const status = await this.o.tickets.status(conn.playerId);
+    let status: Awaited<ReturnType<TicketStore['status']>>;
+    try {
+      status = await this.o.tickets.status(conn.playerId);
+    } catch (err) {
+      this.o.watch.uncertain(conn); // the next check tells them where they stand
+      throw err;
+    }
     if ((status.state === 'queued' || status.state === 'claimed') && status.queue && status.ticket) {
       conn.send(encodeServerMessage({ type: 'queued', queue: status.queue, ticketId: status.ticket }));
+      this.o.watch.queued(conn, status.queue, status.ticket);
     } else if (
       status.state === 'matched' &&
       status.match &&
@@ -126,7 +146,15 @@ export class MatchmakingRequests {
       return;
     }
     const frame = encodeServerMessage(toClientMessage(event));
-    for (const playerId of event.players) this.o.connectionOf(playerId)?.send(frame);
+    for (const playerId of event.players) {
+      const conn = this.o.connectionOf(playerId);
+      if (!conn) continue;
+      if (event.type === 'queued') this.o.watch.queued(conn, event.queue, event.ticketId);
+      else if (event.type === 'match_found' && !this.o.watch.firstMatchNotice(playerId, event.matchId))
+        continue; // the queue check already told them
+      else this.o.watch.ended(playerId);
+      conn.send(frame);
+    }
   }
 
   private error(conn: ClientConnection, code: string, message: string): void {

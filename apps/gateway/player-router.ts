@@ -11,6 +11,7 @@ import {
   type JoinOptions,
   type RoomToGateway,
 } from '../../shared/protocol/index.js';
+import type { RedisFailures } from '../../shared/redis/failures.js';
 import type { RealtimeKeys } from '../../shared/redis/keys.js';
 import type { ClientConnection } from './client-connection.js';
 import { RoomLinkPool } from './room-link-pool.js';
@@ -18,6 +19,8 @@ import { RoomLinkPool } from './room-link-pool.js';
 /** Unseat reasons after which the player's seat lives on elsewhere: follow it there. */
 const FOLLOW_REASONS = new Set(['moved', 'server_stopping', 'no_room', 'room_error']);
 const MAX_ROUTE_ATTEMPTS = 12;
+/** Looking up a reconnecting player's seat is retried this often before they are told. */
+const SEAT_LOOKUP_ATTEMPTS = 5;
 /**
  * Inputs a client sent before it heard that its room ended (or that it moved) are still on
  * the way for about a round trip; within this long after leaving a room they are dropped
@@ -30,6 +33,8 @@ interface RoomRoute {
   options: JoinOptions;
   server?: RoomServerInfo;
   seated: boolean;
+  /** Joins refused as room_unavailable so far: bounded like any other retry. */
+  refusals?: number;
 }
 
 interface Player {
@@ -50,6 +55,7 @@ export interface PlayerRouterOptions {
   downServerMs: number;
   slowClientBytes: number;
   linkMaxBufferedBytes: number;
+  redisFailures: RedisFailures;
   log: Logger;
 }
 
@@ -116,11 +122,33 @@ export class PlayerRouter {
     const player: Player = { conn, needsResync: false };
     this.players.set(conn.playerId, player);
     if (previous) previous.conn.close(CloseCode.Superseded, 'connected again elsewhere');
-    this.o.redis.get(this.o.keys.playerSeat(conn.playerId)).then(
+    this.lookUpSeat(player, 0);
+  }
+
+  /** Puts a (re)connected player back in the room they hold a seat in, if any; retried, then told. */
+  private lookUpSeat(player: Player, attempt: number): void {
+    const playerId = player.conn.playerId;
+    this.o.redis.get(this.o.keys.playerSeat(playerId)).then(
       (roomId) => {
         if (roomId && this.current(player) && !player.room) this.join(player, roomId, { bots: 0 });
       },
-      (err: unknown) => this.o.log.error({ err, playerId: conn.playerId }, 'seat lookup failed'),
+      (err: unknown) => {
+        this.o.redisFailures.record('seat_lookup', err, { playerId, attempt });
+        if (!this.current(player) || player.room) return;
+        if (attempt + 1 >= SEAT_LOOKUP_ATTEMPTS) {
+          return this.error(
+            player,
+            ErrorCode.Unavailable,
+            'could not look up your room (storage unavailable): join it again',
+          );
+        }
+        setTimeout(
+          () => {
+            if (this.current(player) && !player.room) this.lookUpSeat(player, attempt + 1);
+          },
+          Math.min(2_000, 200 * 2 ** attempt),
+        );
+      },
     );
   }
 
@@ -214,7 +242,7 @@ export class PlayerRouter {
     try {
       server = await this.o.placement.ownerOf(route.roomId, this.downServers());
     } catch (err) {
-      this.o.log.error({ err, roomId: route.roomId }, 'placement lookup failed');
+      this.o.redisFailures.record('placement', err, { roomId: route.roomId, playerId: player.conn.playerId });
     }
     if (!this.current(player) || player.room !== route) return; // the player moved on meanwhile
     if (!server || this.downServers().has(server.id)) return this.retry(player, route, attempt);
@@ -240,7 +268,7 @@ export class PlayerRouter {
       this.error(
         player,
         ErrorCode.RoomUnavailable,
-        `no room server could take room ${route.roomId}; try again`,
+        `no room server could take room ${route.roomId} (or placement storage is down); try again`,
       );
       return;
     }
@@ -258,9 +286,13 @@ export class PlayerRouter {
     switch (msg.type) {
       case 'seated':
         route.seated = true;
+        route.refusals = 0;
         return;
       case 'rejected':
-        if (msg.code === ErrorCode.RoomUnavailable) return this.retry(player, route, 1);
+        if (msg.code === ErrorCode.RoomUnavailable) {
+          route.refusals = (route.refusals ?? 0) + 1;
+          return this.retry(player, route, route.refusals);
+        }
         player.room = undefined;
         return this.error(player, msg.code, msg.message);
       case 'unseated':

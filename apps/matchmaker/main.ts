@@ -1,5 +1,4 @@
 /** Matchmaker process: `tsx apps/matchmaker/main.ts`. Run several; they share the queues safely. */
-import { Redis } from 'ioredis';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
@@ -10,6 +9,8 @@ import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { queueIds } from '../../shared/matchmaking/modes.js';
 import { RoomServerRegistry } from '../../shared/placement/registry.js';
 import { RoomPlacement } from '../../shared/placement/room-placement.js';
+import { connectRedis } from '../../shared/redis/connect.js';
+import { RedisFailures } from '../../shared/redis/failures.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
 import { RosterStore } from '../../shared/rooms/roster.js';
 import { Matchmaker } from './matchmaker.js';
@@ -21,8 +22,8 @@ async function main(): Promise<void> {
   const mm = config.matchmaker;
   const id = instanceId(mm.id, 'mm');
   const log = createLogger('matchmaker', id, config.log.level);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
-  redis.on('error', (err) => log.error({ err }, 'redis error'));
+  const redis = await connectRedis(config.redis, { name: `matchmaker ${id}`, log });
+  const redisFailures = new RedisFailures(log);
   const rt = realtimeKeys(config.redis.keyPrefix);
   const metrics = new MatchmakerMetrics();
   const queues = queueIds(mm.modes, mm.regions);
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     rosters: new RosterStore(redis, rt),
     placement: new RoomPlacement(redis, rt, new RoomServerRegistry(redis, rt, config.registry.ttlMs)),
     metrics,
+    redisFailures,
     log,
     claimTimeoutMs: mm.claimTimeoutMs,
     idleDelayMs: mm.idleDelayMs,
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   const ops = await OpsServer.start({
     host: config.ops.host,
     port: mm.opsPort,
-    registry: metrics.registry,
+    registry: metrics.withRedisFailures(redisFailures).registry,
     dependencies: [redisCheck('redis', redis)],
     log,
   });

@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/log/logger.js';
 import { modeOfQueue, skillWindow, type ModeConfig } from '../../shared/matchmaking/modes.js';
 import type { MatchRecord } from '../../shared/matchmaking/types.js';
 import type { RoomPlacement } from '../../shared/placement/room-placement.js';
+import type { RedisFailures } from '../../shared/redis/failures.js';
 import type { RosterStore } from '../../shared/rooms/roster.js';
 import { findMatch, type FoundMatch } from './match-finder.js';
 import type { MatchStore } from './match-store.js';
@@ -16,6 +17,7 @@ export interface MatchmakerOptions {
   rosters: RosterStore;
   placement: RoomPlacement;
   metrics: MatchmakerMetrics;
+  redisFailures: RedisFailures;
   log: Logger;
   claimTimeoutMs: number;
   idleDelayMs: number;
@@ -27,6 +29,8 @@ const ANCHORS_PER_PASS = 64;
 const CANDIDATES_PER_SIDE = 48;
 const SWEEP_EVERY_MS = 250;
 const KEEP_RECORDS_MS = 24 * 3_600_000;
+/** After failed passes (Redis away) a queue's next pass waits up to this long. */
+const MAX_FAILURE_DELAY_MS = 2_000;
 
 /**
  * One matchmaker instance. Several run side by side on the same queues: each pass serves
@@ -40,6 +44,8 @@ export class Matchmaker {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly sweptAt = new Map<string, number>();
+  /** Passes in a row that failed, per queue: the next one backs off. */
+  private readonly failedPasses = new Map<string, number>();
   private lastTrim = 0;
 
   constructor(private readonly o: MatchmakerOptions) {}
@@ -148,8 +154,11 @@ export class Matchmaker {
         return false;
       }
     } catch (err) {
-      this.o.log.error({ err, queue }, 'allocation failed: tickets go back to the queue');
-      await this.o.store.release(queue, token, match.tickets).catch(() => {});
+      // Unless the release below works, the claims expire and the sweep returns the tickets.
+      this.o.redisFailures.record('allocate', err, { queue, matchId });
+      await this.o.store
+        .release(queue, token, match.tickets)
+        .catch((e: unknown) => this.o.redisFailures.record('release_claims', e, { queue, matchId }));
       return false;
     }
     this.o.metrics.matches.inc({ queue });
@@ -159,6 +168,7 @@ export class Matchmaker {
 
   private async loop(queue: string): Promise<void> {
     let formed = 0;
+    let failed = 0;
     try {
       const now = Date.now();
       if (now - (this.sweptAt.get(queue) ?? 0) >= SWEEP_EVERY_MS) {
@@ -167,9 +177,17 @@ export class Matchmaker {
       }
       formed = await this.pass(queue, now);
     } catch (err) {
-      this.o.log.error({ err, queue }, 'matchmaking pass failed');
+      failed = (this.failedPasses.get(queue) ?? 0) + 1;
+      this.o.redisFailures.record('matchmaking_pass', err, { queue, failedInARow: failed });
     }
-    this.schedule(() => this.loop(queue), formed > 0 ? 0 : this.o.idleDelayMs);
+    this.failedPasses.set(queue, failed);
+    const delay =
+      failed > 0
+        ? Math.min(MAX_FAILURE_DELAY_MS, this.o.idleDelayMs * 2 ** failed)
+        : formed > 0
+          ? 0
+          : this.o.idleDelayMs;
+    this.schedule(() => this.loop(queue), delay);
   }
 
   private schedule(fn: () => Promise<void>, delayMs: number): void {

@@ -1,4 +1,5 @@
 import { Counter, createMetricsRegistry, Gauge, Summary } from '../../shared/ops/metrics-registry.js';
+import type { RedisFailures } from '../../shared/redis/failures.js';
 
 /** What a matchmaker exposes on /metrics (Prometheus text format). */
 export class MatchmakerMetrics {
@@ -52,5 +53,11 @@ export class MatchmakerMetrics {
       for (const counter of [this.matches, this.timeouts, this.reclaimed, this.claimConflicts])
         counter.inc({ queue }, 0);
     }
+  }
+
+  /** Adds arena_redis_failures_total to this registry. */
+  withRedisFailures(failures: RedisFailures): this {
+    failures.register(this.registry);
+    return this;
   }
 }

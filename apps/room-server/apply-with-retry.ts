@@ -8,6 +8,7 @@ export async function applyWithRetry(
   apply: () => Promise<unknown>,
   log: Logger,
   what: string,
+  onFailure: (err: unknown) => void = () => {},
   attempts = 8,
 ): Promise<void> {
   for (let i = 0; i < attempts; i++) {
@@ -15,6 +16,7 @@ export async function applyWithRetry(
       await apply();
       return;
     } catch (err) {
+      onFailure(err);
       log.warn({ err, attempt: i + 1, what }, 'applying a match result failed: retrying');
       await new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** i)));
     }

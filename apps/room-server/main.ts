@@ -1,7 +1,6 @@
 /** Room server process: `tsx apps/room-server/main.ts`, configured by environment variables. */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { ConfigError, loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
@@ -9,10 +8,11 @@ import { createLogger } from '../../shared/log/logger.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/rankings/matchmaking-ratings.js';
+import { connectRankingsRedis, connectRedis } from '../../shared/redis/connect.js';
+import { RedisFailures } from '../../shared/redis/failures.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
 import { RosterStore } from '../../shared/rooms/roster.js';
 import { rankingKeys } from '../../shared/rankings/keys.js';
-import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';
 import { RatingStore } from '../../shared/rankings/rating-store.js';
 import { Seasons } from '../../shared/rankings/seasons.js';
 import { applyWithRetry } from './apply-with-retry.js';
@@ -32,8 +32,8 @@ async function main(): Promise<void> {
     throw new ConfigError([
       `ROOM_GAME "${config.roomServer.game}" is not one of ${Object.keys(games).join(', ')}`,
     ]);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
-  redis.on('error', (err) => log.error({ err }, 'redis error'));
+  const redis = await connectRedis(config.redis, { name: `room-server ${id}`, log });
+  const redisFailures = new RedisFailures(log);
   const keys = realtimeKeys(config.redis.keyPrefix);
   const matchLog = new MatchEventProducer({
     brokers: config.kafka.brokers,
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     log,
   });
   matchLog.start();
-  const rankingsRedis = connectRankingsRedis(config.redis.url, config.redis.clusterNodes);
+  const rankingsRedis = await connectRankingsRedis(config.redis, { name: `room-server ${id} rankings`, log });
   const rk = rankingKeys(config.redis.keyPrefix);
   const ratingStore = new RatingStore(rankingsRedis, rk, new Seasons(rankingsRedis, rk));
   const metrics = new RoomServerMetrics();
@@ -53,20 +53,26 @@ async function main(): Promise<void> {
     config,
     game,
     redis,
+    redisFailures,
     log,
     tickets: new TicketStore(redis, matchmakingKeys(config.redis.keyPrefix)),
     ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
     rosters: new RosterStore(redis, keys),
     matchLog: (event) => matchLog.publish(event),
     onMatchEnded: (result) =>
-      void applyWithRetry(() => ratingStore.apply(result, Date.now()), log, result.roomId),
+      void applyWithRetry(
+        () => ratingStore.apply(result, Date.now()),
+        log,
+        result.roomId,
+        (err) => redisFailures.record('rating_apply', err, { roomId: result.roomId }),
+      ),
     onTick: metrics.observeTick,
   });
   const { address, port } = await server.start();
   const ops = await OpsServer.start({
     host: config.ops.host,
     port: config.roomServer.opsPort,
-    registry: metrics.watch(server, matchLog).registry,
+    registry: metrics.watch(server, matchLog, redisFailures).registry,
     dependencies: [
       redisCheck('redis', redis),
       redisCheck('rankings-redis', rankingsRedis),

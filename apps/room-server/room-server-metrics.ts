@@ -5,6 +5,7 @@ import {
   Histogram,
   type Registry,
 } from '../../shared/ops/metrics-registry.js';
+import type { RedisFailures } from '../../shared/redis/failures.js';
 import type { MatchEventProducer } from './match-log/match-event-producer.js';
 import type { RoomServer } from './room-server.js';
 
@@ -25,8 +26,9 @@ export class RoomServerMetrics {
   /** For RoomServerOptions.onTick. */
   readonly observeTick = (seconds: number): void => this.tickDuration.observe(seconds);
 
-  watch(server: RoomServer, matchLog: MatchEventProducer): this {
+  watch(server: RoomServer, matchLog: MatchEventProducer, redisFailures: RedisFailures): this {
     const r = this.registry;
+    redisFailures.register(r);
     gaugeReading(r, 'arena_room_server_rooms', 'Rooms running on this server', () => server.roomCount);
     gaugeReading(
       r,
@@ -88,6 +90,18 @@ export class RoomServerMetrics {
       'arena_room_server_checkpoint_failures_total',
       'Room checkpoints that failed',
       () => server.counters.checkpointFailures,
+    );
+    counterReading(
+      r,
+      'arena_room_server_ownership_reasserted_total',
+      'Rooms whose owner record Redis had lost (restart, failover), recorded again by this server and kept running',
+      () => server.counters.ownershipReasserted,
+    );
+    counterReading(
+      r,
+      'arena_room_server_rooms_moved_total',
+      'Rooms given up because another server owns them now (a refused checkpoint); their players follow',
+      () => server.counters.roomsMoved,
     );
     counterReading(
       r,

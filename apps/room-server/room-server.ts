@@ -8,6 +8,7 @@ import {
   type JoinOptions,
   type MatchResult,
 } from '../../shared/protocol/index.js';
+import type { RedisFailures } from '../../shared/redis/failures.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
 import type { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import type { MatchmakingRatings } from '../../shared/rankings/matchmaking-ratings.js';
@@ -15,7 +16,7 @@ import type { RosterStore } from '../../shared/rooms/roster.js';
 import { newMatchEvent, type MatchEvent } from '../../shared/events/match-events.js';
 import type { AnyGame } from './game-api.js';
 import { GatewayLinkServer } from './gateway-link-server.js';
-import { Room, type RoomEvents, type RoomSettings } from './room.js';
+import { Room, type RoomCheckpoint, type RoomEvents, type RoomSettings } from './room.js';
 import { RoomStore } from './room-store.js';
 import { TickLoop } from './tick-loop.js';
 
@@ -24,6 +25,8 @@ export interface RoomServerOptions {
   config: ArenaConfig;
   game: AnyGame;
   redis: Redis;
+  /** Counts and logs what failed on Redis (checkpoints, heartbeats, joins, seats). */
+  redisFailures: RedisFailures;
   log: Logger;
   /** Re-queues players after a no-show. */
   tickets: TicketStore;
@@ -41,6 +44,10 @@ export interface RoomServerOptions {
 export interface RoomServerCounters {
   checkpoints: number;
   checkpointFailures: number;
+  /** Rooms whose owner record Redis had lost, recorded again by this server (kept running). */
+  ownershipReasserted: number;
+  /** Rooms given up because another server owns them now (their players follow it). */
+  roomsMoved: number;
   roomErrors: number;
   matchesEnded: number;
   /** Date.now() of the last heartbeat Redis accepted. */
@@ -69,6 +76,8 @@ export class RoomServer {
   readonly counters: RoomServerCounters = {
     checkpoints: 0,
     checkpointFailures: 0,
+    ownershipReasserted: 0,
+    roomsMoved: 0,
     roomErrors: 0,
     matchesEnded: 0,
     lastHeartbeatMs: 0,
@@ -99,11 +108,11 @@ export class RoomServer {
     this.events = {
       send: (gatewayId, msg) => this.links.send(gatewayId, msg),
       seatChanged: (playerId, roomId, room) => {
-        this.background(this.store.setSeat(playerId, roomId), 'seat update');
+        this.background(this.store.setSeat(playerId, roomId), 'seat_update');
         this.logEvent(room, roomId ? 'player_joined' : 'player_left', { playerId });
       },
       ended: (room, result, reason) => this.onRoomEnded(room, result, reason),
-      requeue: (queue, tickets) => this.background(this.requeue(queue, tickets), 'requeue'),
+      requeue: (queue, tickets) => this.background(this.requeue(queue, tickets), 'no_show_requeue'),
     };
   }
 
@@ -140,8 +149,20 @@ export class RoomServer {
       this.o.config.registry.heartbeatMs,
     );
     this.tickLoop.start();
+    this.o.redis.on('ready', this.onRedisBack);
     return { id: this.o.id, address: this.address, port };
   }
+
+  /**
+   * Redis is reachable again after an outage, a restart or a failover: register and write
+   * every room's checkpoint now (rather than within a period), so that a room whose owner
+   * record was lost is recorded again before a gateway places it elsewhere.
+   */
+  private readonly onRedisBack = (): void => {
+    if (this.stopping) return;
+    this.background(this.beat(), 'heartbeat');
+    for (const room of this.rooms.values()) if (!room.ended) this.checkpoint(room);
+  };
 
   /**
    * Graceful stop: leave the registry first (gateways stop choosing this server), write a
@@ -151,6 +172,7 @@ export class RoomServer {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.o.redis.off('ready', this.onRedisBack);
     clearInterval(this.heartbeat);
     this.tickLoop.stop();
     await this.registry.deregister(this.o.id).catch(() => {});
@@ -190,20 +212,34 @@ export class RoomServer {
   }
 
   private checkpoint(room: Room): void {
-    this.store.saveCheckpoint(room.checkpoint()).then(
-      (saved) => {
-        if (saved) this.counters.checkpoints++;
-        if (saved || room.ended) return;
+    const cp = room.checkpoint();
+    this.store.saveCheckpoint(cp).then(
+      (outcome) => {
+        if (outcome !== 'moved') this.counters.checkpoints++;
+        if (outcome === 'reclaimed') this.reclaimed(room, cp);
+        if (outcome !== 'moved' || room.ended) return;
         // Another server owns the room now: stop here, players follow the new owner.
+        this.counters.roomsMoved++;
         this.o.log.warn({ roomId: room.id }, 'room ownership moved: handing players over');
         room.abandon('moved');
         if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
       },
       (err: unknown) => {
         this.counters.checkpointFailures++;
-        this.o.log.error({ err, roomId: room.id }, 'checkpoint failed');
+        this.o.redisFailures.record('checkpoint', err, { roomId: room.id });
       },
     );
+  }
+
+  /** Redis had lost the room's owner record (now ours again): its players' seats went with it. */
+  private reclaimed(room: Room, cp: RoomCheckpoint): void {
+    this.counters.ownershipReasserted++;
+    const players = cp.seats.filter((s) => !s.bot).map((s) => s.playerId);
+    this.o.log.warn(
+      { roomId: room.id, tick: cp.tick, players },
+      'room owner record was missing from Redis: recorded this server again, room kept running',
+    );
+    for (const playerId of players) this.background(this.store.setSeat(playerId, room.id), 'seat_update');
   }
 
   private onLinkMessage(gatewayId: string, msg: GatewayToRoom): void {
@@ -243,9 +279,16 @@ export class RoomServer {
     playerId: string,
     options: JoinOptions,
   ): Promise<void> {
-    const opened = this.rooms.get(roomId) ?? (this.stopping ? undefined : await this.open(roomId, options));
     const reject = (code: string, message: string) =>
       this.links.send(gatewayId, { type: 'rejected', roomId, playerId, code, message });
+    let opened: Room | { code: string; message: string } | undefined;
+    try {
+      opened = this.rooms.get(roomId) ?? (this.stopping ? undefined : await this.open(roomId, options));
+    } catch (err) {
+      // Never leave the gateway waiting: it retries (bounded) and then tells the player.
+      this.o.redisFailures.record('room_open', err, { roomId, playerId });
+      return reject(ErrorCode.RoomUnavailable, `room ${roomId} cannot be opened now (storage unavailable)`);
+    }
     if (!opened) return reject(ErrorCode.RoomUnavailable, 'room server is stopping');
     if (!(opened instanceof Room)) return reject(opened.code, opened.message);
     const outcome = opened.join(playerId, gatewayId, Date.now());
@@ -306,7 +349,7 @@ export class RoomServer {
 
   private onRoomEnded(room: Room, result: MatchResult | null, reason: string): void {
     if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
-    this.background(this.store.release(room.id), 'room release');
+    this.background(this.store.release(room.id), 'room_release');
     this.o.log.info(
       { roomId: room.id, matchId: room.match.matchId, result, reason },
       result ? 'match ended' : `room closed (${reason})`,
@@ -354,6 +397,6 @@ export class RoomServer {
   }
 
   private background(p: Promise<unknown>, what: string): void {
-    p.catch((err: unknown) => this.o.log.error({ err }, `${what} failed`));
+    p.catch((err: unknown) => this.o.redisFailures.record(what, err));
   }
 }

@@ -4,14 +4,15 @@
  */
 import { loadConfig } from '../../shared/config/index.js';
 import { rankingKeys } from '../../shared/rankings/keys.js';
-import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';
 import { Seasons } from '../../shared/rankings/seasons.js';
+import { connectRankingsRedis, type RedisClient } from '../../shared/redis/connect.js';
 
 const config = loadConfig();
-const redis = connectRankingsRedis(config.redis.url, config.redis.clusterNodes);
-const seasons = new Seasons(redis, rankingKeys(config.redis.keyPrefix));
 const [command, id] = process.argv.slice(2);
+let redis: RedisClient | undefined;
 try {
+  redis = await connectRankingsRedis(config.redis, { name: 'season-cli' });
+  const seasons = new Seasons(redis, rankingKeys(config.redis.keyPrefix));
   if (command === 'start' && id) console.log(`season ${(await seasons.start(id)).id} started`);
   else if (command === 'list')
     console.log(JSON.stringify({ current: await seasons.current(), seasons: await seasons.list() }, null, 2));
@@ -23,5 +24,5 @@ try {
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
 } finally {
-  redis.disconnect();
+  redis?.disconnect();
 }

@@ -24,9 +24,31 @@ export const configSchema = {
       protocols: ['redis:', 'rediss:'],
     }),
     clusterNodes: str('REDIS_CLUSTER_NODES', {
-      doc: 'Rankings on a Redis Cluster: comma-separated host:port seed nodes (empty: REDIS_URL, a single Redis).',
+      doc: 'Rankings on a Redis Cluster: comma-separated host:port seed nodes (empty: the Redis of the other keys).',
       default: '',
       allowEmpty: true,
+    }),
+    sentinels: hostPorts('REDIS_SENTINELS', {
+      doc: 'Redis Sentinel: comma-separated host:port of sentinels; Arena follows the master they name. Empty: REDIS_URL.',
+      default: '',
+      allowEmpty: true,
+    }),
+    sentinelMaster: str('REDIS_SENTINEL_MASTER', {
+      doc: 'Name of the master the sentinels monitor (`sentinel monitor <name> ...`).',
+      default: 'arena',
+      maxLength: 64,
+    }),
+    sentinelPassword: str('REDIS_SENTINEL_PASSWORD', {
+      doc: 'Password of the sentinels themselves (their requirepass); empty: none.',
+      default: '',
+      allowEmpty: true,
+      maxLength: 512,
+    }),
+    commandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', {
+      doc: 'A Redis call unanswered this long fails (counted, logged, client told); no call waits for a reconnect.',
+      default: '2000',
+      min: 50,
+      max: 60_000,
     }),
     keyPrefix: str('REDIS_KEY_PREFIX', {
       doc: 'Prefix of every Redis key Arena writes: one deployment (or test run) per prefix.',
@@ -112,6 +134,12 @@ export const configSchema = {
       doc: 'Directory of the web demo served at / (empty: none).',
       default: 'apps/web-demo/dist',
       allowEmpty: true,
+    }),
+    ticketCheckMs: int('GATEWAY_TICKET_CHECK_MS', {
+      doc: 'How often a gateway checks its queued players’ tickets in Redis (lost ones are told to queue again).',
+      default: '5000',
+      min: 100,
+      max: 600_000,
     }),
     opsPort: opsPort('GATEWAY_OPS_PORT', '9100'),
   },

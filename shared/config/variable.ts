@@ -85,14 +85,14 @@ export function url(name: string, opts: Options & { protocols: readonly string[]
   });
 }
 
-/** Comma-separated host:port pairs, e.g. Kafka bootstrap brokers. */
-export function hostPorts(name: string, opts: Options): Variable<string[]> {
+/** Comma-separated host:port pairs, e.g. Kafka bootstrap brokers (with allowEmpty: none is fine). */
+export function hostPorts(name: string, opts: Options & { allowEmpty?: boolean }): Variable<string[]> {
   return variable(name, opts, (raw) => {
     const items = raw
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
-    if (items.length === 0) throw new InvalidValue('must list at least one host:port');
+    if (items.length === 0 && !opts.allowEmpty) throw new InvalidValue('must list at least one host:port');
     for (const item of items) {
       const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(item);
       if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {

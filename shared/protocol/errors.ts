@@ -14,6 +14,8 @@ export const ErrorCode = {
   AlreadyQueued: 'already_queued',
   NotQueued: 'not_queued',
   BadInput: 'bad_input',
+  /** A dependency (Redis) failed or timed out: nothing was done, try again shortly. */
+  Unavailable: 'unavailable',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

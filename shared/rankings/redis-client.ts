@@ -1,4 +1,2 @@
-import type { Cluster, Redis } from 'ioredis';
-
 /** Rankings run on a single Redis or on a Redis Cluster alike (keys are laid out for both). */
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from '../redis/connect.js';

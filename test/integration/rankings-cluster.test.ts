@@ -3,7 +3,8 @@ import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRunDir } from '../../infra/local/paths.js';
 import { startRedisCluster, type LocalRedisCluster } from '../../infra/local/redis-cluster.js';
-import { connectRankingsRedis } from '../../shared/rankings/rankings-redis.js';
+import { loadConfig } from '../../shared/config/index.js';
+import { connectRankingsRedis } from '../../shared/redis/connect.js';
 import { rankingsOn, resultOf } from '../helpers/rankings.js';
 
 let cluster: LocalRedisCluster;
@@ -12,7 +13,8 @@ const runDir = makeRunDir();
 
 beforeAll(async () => {
   cluster = await startRedisCluster(runDir, 3);
-  redis = connectRankingsRedis('', cluster.nodes) as Cluster;
+  const settings = loadConfig({ REDIS_CLUSTER_NODES: cluster.nodes }).redis;
+  redis = (await connectRankingsRedis(settings, { name: 'rankings-cluster-test' })) as Cluster;
 });
 afterAll(async () => {
   redis?.disconnect();
