@@ -1,12 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
-import { startProcess } from './managed-process.js';
+import { startRedisNode } from './redis-node.js';
 import type { RunningService } from './service.js';
 import { ServiceError } from './service-error.js';
-import { waitHealthy } from './wait-healthy.js';
 
 const COMPONENT = 'redis';
 
@@ -40,42 +37,28 @@ export async function useExistingRedis(url: string): Promise<RunningService> {
   };
 }
 
-/** Starts a throwaway redis-server from PATH on a free loopback port, keeping nothing on disk. */
-export async function startRedis(runDir: string): Promise<RunningService> {
+/** Fails with install advice when redis-server is not on PATH. */
+export function requireRedisServer(): void {
   if (spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status !== 0) {
     throw new ServiceError(
       COMPONENT,
       'redis-server is not on PATH; install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running Redis',
     );
   }
-  const dir = join(runDir, 'redis');
-  mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  const proc = startProcess({
-    name: COMPONENT,
-    command: 'redis-server',
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    cwd: dir,
-    logFile: join(dir, 'redis.log'),
-  });
-  let version = '';
-  await waitHealthy({
-    component: COMPONENT,
-    process: proc,
-    timeoutMs: 15_000,
-    check: async () => {
-      version = await probeRedis(url, 500);
-      return true;
-    },
-  }).catch(async (err) => {
-    await proc.stop();
-    throw err;
+}
+
+/** Starts a throwaway redis-server from PATH on a free loopback port, keeping nothing on disk. */
+export async function startRedis(runDir: string): Promise<RunningService> {
+  requireRedisServer();
+  const node = await startRedisNode(runDir, { name: COMPONENT, port: await freePort() });
+  const version = await probeRedis(node.url).catch(async (err: Error) => {
+    await node.stop();
+    throw new ServiceError(COMPONENT, err.message);
   });
   return {
     name: COMPONENT,
-    env: { REDIS_URL: url },
-    description: `Redis ${version} at ${url} (started, pid ${proc.pid})`,
-    stop: () => proc.stop(),
+    env: { REDIS_URL: node.url },
+    description: `Redis ${version} at ${node.url} (started)`,
+    stop: () => node.stop(),
   };
 }
