@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { ArenaClient, type WebSocketLike } from '../shared/client/index.js';
+import { ErrorCode } from '../shared/protocol/index.js';
 import { decideInput } from './bot-brain.js';
 import { httpBaseOf } from './swarm-options.js';
 import type { WorkerStats } from './swarm-stats.js';
@@ -12,12 +13,27 @@ export interface BotOptions {
   inputHz: number;
   stats: WorkerStats;
   random: () => number;
+  /** Default QUEUE_ANSWER_TIMEOUT_MS. */
+  queueAnswerTimeoutMs?: number;
 }
 
 export type BotPhase = 'starting' | 'queued' | 'joining' | 'playing' | 'resting' | 'stopped';
 
 /** Inputs awaiting their acknowledgement; beyond this the oldest are forgotten. */
 const MAX_PENDING_INPUTS = 256;
+/**
+ * A queue request that gets no answer at all (neither queued, matched nor an error) within
+ * this long is a player left hanging: counted as `queue_unanswered`, then the bot queues again.
+ */
+export const QUEUE_ANSWER_TIMEOUT_MS = 15_000;
+/** Error codes that refuse a queue request: the bot rests and queues again (each is counted). */
+const QUEUE_REFUSALS = new Set<string>([
+  ErrorCode.Unavailable,
+  ErrorCode.UnknownQueue,
+  ErrorCode.AlreadyQueued,
+  ErrorCode.AlreadyInRoom,
+  ErrorCode.BadRequest,
+]);
 
 /**
  * One scripted player over the real protocol, through the SDK: guest login, connect, queue,
@@ -31,6 +47,9 @@ export class Bot {
   private queuedAt = 0;
   private inputTimer: NodeJS.Timeout | undefined;
   private restTimer: NodeJS.Timeout | undefined;
+  private answerTimer: NodeJS.Timeout | undefined;
+  /** The current queue request has been answered (queued, matched or refused). */
+  private queueAnswered = false;
   /** seq -> performance.now() when sent, in sending order. */
   private readonly pending = new Map<number, number>();
 
@@ -83,6 +102,7 @@ export class Bot {
     this.phase = 'stopped';
     this.stopInputs();
     clearTimeout(this.restTimer);
+    clearTimeout(this.answerTimer);
     const client = this.client;
     this.client = undefined;
     if (!client) return;
@@ -98,7 +118,18 @@ export class Bot {
       client.on(event, (payload) => {
         if (this.phase !== 'stopped') handler(payload);
       });
+    on('queued', () => {
+      this.queueAnswered = true;
+      clearTimeout(this.answerTimer);
+      // Queued after all (a request that failed on a Redis timeout had run): wait for the match.
+      if (this.phase === 'resting') {
+        clearTimeout(this.restTimer);
+        this.phase = 'queued';
+      }
+    });
     on('matchFound', (m) => {
+      this.queueAnswered = true;
+      clearTimeout(this.answerTimer);
       if (this.phase !== 'queued') return;
       stats.matchFound(m.matchId, performance.now() - this.queuedAt);
       this.phase = 'joining'; // the SDK joins the room by itself
@@ -129,6 +160,12 @@ export class Bot {
     on('error', (e) => {
       stats.error(`error:${e.code}`);
       if (e.code === 'join_failed') this.rest();
+      else if (this.phase === 'queued' && !this.queueAnswered && QUEUE_REFUSALS.has(e.code)) {
+        // The queue request was refused (e.g. Redis unavailable): queue again after a rest.
+        this.queueAnswered = true;
+        clearTimeout(this.answerTimer);
+        this.rest();
+      }
     });
     on('protocolError', () => stats.error('unreadable_frame'));
     on('disconnected', (d) => {
@@ -142,6 +179,13 @@ export class Bot {
     this.phase = 'queued';
     this.queuedAt = performance.now();
     this.client.queue(this.o.queue);
+    this.queueAnswered = false;
+    clearTimeout(this.answerTimer);
+    this.answerTimer = setTimeout(() => {
+      if (this.phase !== 'queued') return;
+      this.o.stats.error('queue_unanswered');
+      this.rest();
+    }, this.o.queueAnswerTimeoutMs ?? QUEUE_ANSWER_TIMEOUT_MS);
   }
 
   /** Between matches: a short, human-ish pause, then the queue again. */
