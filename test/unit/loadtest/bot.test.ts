@@ -56,7 +56,7 @@ afterEach(async () => {
 });
 
 /** Resolves once `what` holds (checked every 20 ms), or fails after timeoutMs naming `label`. */
-async function until(what: () => boolean, label: string, timeoutMs = 5_000) {
+async function until(what: () => boolean, label: string, timeoutMs = 3_000) {
   const deadline = Date.now() + timeoutMs;
   while (!what()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
