@@ -55,7 +55,7 @@ describe('Redis Sentinel failover during play (real gateways, room servers, matc
     const bots = 12;
     const swarm = runSwarm(
       parseSwarmOptions([
-        ...['--bots', String(bots), '--duration', '45s', '--ramp', '2s', '--workers', '1'],
+        ...['--bots', String(bots), '--duration', '35s', '--ramp', '2s', '--workers', '1'],
         ...['--queues', 'duel.eu,octo.eu', '--gateways', `${c.gatewayUrl(0)},${c.gatewayUrl(1)}`],
         ...['--out', outDir],
       ]),
