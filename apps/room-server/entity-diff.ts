@@ -17,3 +17,16 @@ export function diffEntities(prev: Entities, next: Entities): { changed: Entitie
   for (const id in prev) if (!(id in next)) removed.push(id);
   return { changed, removed };
 }
+
+/** True when two views hold the same entities with the same fields. */
+export function sameEntities(a: Entities, b: Entities): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const id in b) {
+    const before = a[id];
+    if (!before || !sameEntity(before, b[id]!)) return false;
+    count++;
+  }
+  for (const _id in a) if (--count < 0) return false;
+  return true;
+}

@@ -6,8 +6,8 @@ import {
   type RoomToGateway,
 } from '../../shared/protocol/index.js';
 import type { Roster } from '../../shared/rooms/roster.js';
-import { diffEntities } from './entity-diff.js';
-import type { AnyGame, GameContext } from './game-api.js';
+import { diffEntities, sameEntities } from './entity-diff.js';
+import type { AnyGame, GameContext, GameResult } from './game-api.js';
 import { SeededRandom } from './seeded-random.js';
 
 export interface RoomSettings {
@@ -29,6 +29,8 @@ export interface RoomEvents {
   ended(room: Room, result: MatchResult | null, reason: string): void;
   /** A matchmade room ended for no-shows: these tickets (present players only) go back to the queue. */
   requeue(queue: string, tickets: { players: string[]; enqueuedAt: number }[]): void;
+  /** The game emitted an event for the match log (ctx.emit). */
+  gameEvent?(room: Room, name: string, data: Record<string, unknown>): void;
 }
 
 interface Seat {
@@ -45,6 +47,8 @@ interface Seat {
   needsSnapshot: boolean;
   snapshotsSent: number;
   badInputs: number;
+  /** What this player was last sent (deltas are computed against it). */
+  lastView: Entities;
 }
 
 export interface RoomCheckpoint {
@@ -83,8 +87,8 @@ function seedFrom(id: string): number {
 export class Room {
   private readonly seats = new Map<string, Seat>();
   private readonly rng: SeededRandom;
+  private readonly ctx: GameContext;
   private state: unknown;
-  private lastView: Entities = {};
   private tickCount: number;
   private lastHumanAtMs: number;
   private over = false;
@@ -103,7 +107,8 @@ export class Room {
     this.rng = new SeededRandom(from.rng);
     this.startedAtMs = from.startedAtMs;
     this.lastHumanAtMs = nowMs;
-    this.state = from.state ?? game.create(this.context());
+    this.ctx = this.makeContext();
+    this.state = from.state ?? game.create(this.ctx, {});
   }
 
   static create(
@@ -204,7 +209,7 @@ export class Room {
         });
       }
       existing.gatewayId = gatewayId;
-      if (!existing.connected) this.game.onReconnect?.(this.state, playerId, this.context());
+      if (!existing.connected) this.game.onReconnect?.(this.state, playerId, this.ctx);
       existing.connected = true;
       existing.needsSnapshot = true;
       this.lastHumanAtMs = nowMs;
@@ -257,7 +262,7 @@ export class Room {
     seat.connected = false;
     seat.disconnectedAtMs = nowMs;
     seat.inputs.length = 0;
-    this.game.onDisconnect?.(this.state, playerId, this.context());
+    this.game.onDisconnect?.(this.state, playerId, this.ctx);
   }
 
   /** Every player on a gateway whose link dropped: their seats wait for them to resume. */
@@ -283,7 +288,7 @@ export class Room {
   step(nowMs: number): void {
     if (this.over) return;
     this.tickCount++;
-    const ctx = this.context();
+    const ctx = this.ctx;
     for (const seat of this.seats.values()) {
       if (seat.bot) {
         const input = this.game.botInput?.(this.state, seat.playerId, ctx);
@@ -312,7 +317,7 @@ export class Room {
         team.filter((p) => this.rosterState!.joined.includes(p)),
       ),
     };
-    if (outcome) this.end({ roomId: this.id, game: this.game.name, ...match, ...outcome }, 'finished');
+    if (outcome) this.end(this.matchResult(outcome, match), 'finished');
     else if (this.humanCount === 0 && nowMs - this.lastHumanAtMs > this.settings.idleCloseMs)
       this.end(null, 'idle');
   }
@@ -362,6 +367,30 @@ export class Room {
     }
   }
 
+  /** The game's result with what Arena owns (room, game, match, queue, teams, duration) on top. */
+  private matchResult(
+    outcome: GameResult,
+    match: Pick<MatchResult, 'matchId' | 'queue' | 'teams'> | undefined,
+  ): MatchResult {
+    const players: MatchResult['players'] = {};
+    for (const [playerId, stats] of Object.entries(outcome.players ?? {})) {
+      const clean: Record<string, number> = {};
+      for (const [k, v] of Object.entries(stats ?? {}))
+        if (typeof v === 'number' && Number.isFinite(v)) clean[k] = v;
+      players[playerId] = clean;
+    }
+    return {
+      reason: typeof outcome.reason === 'string' ? outcome.reason : 'finished',
+      winner: typeof outcome.winner === 'string' ? outcome.winner : null,
+      players,
+      ...(outcome.data ? { data: outcome.data } : {}),
+      durationMs: Math.round(this.tickCount * this.ctx.tickMs),
+      roomId: this.id,
+      game: this.game.name,
+      ...match,
+    };
+  }
+
   private end(result: MatchResult | null, reason: string): void {
     if (result)
       this.deliver(this.connectedHumans(), encodeServerMessage({ type: 'ended', roomId: this.id, result }));
@@ -393,9 +422,6 @@ export class Room {
   }
 
   private broadcast(): void {
-    const view = this.game.view(this.state);
-    const { changed, removed } = diffEntities(this.lastView, view);
-    this.lastView = view;
     const acks: Record<string, number> = {};
     let ackChanged = false;
     for (const seat of this.seats.values()) {
@@ -405,27 +431,56 @@ export class Room {
         ackChanged = true;
       }
     }
-    const recipients = this.connectedHumans().filter((s) => !s.needsSnapshot);
-    if (recipients.length > 0 && (ackChanged || removed.length > 0 || Object.keys(changed).length > 0)) {
-      this.deliver(
-        recipients,
-        encodeServerMessage({ type: 'state', roomId: this.id, tick: this.tickCount, changed, removed, acks }),
-      );
+    for (const group of this.viewGroups()) {
+      const { changed, removed } = diffEntities(group.previous, group.view);
+      const recipients: Seat[] = [];
+      for (const seat of group.seats) {
+        seat.lastView = group.view;
+        if (!seat.needsSnapshot) recipients.push(seat);
+      }
+      if (recipients.length > 0 && (ackChanged || removed.length > 0 || Object.keys(changed).length > 0)) {
+        this.deliver(
+          recipients,
+          encodeServerMessage({
+            type: 'state',
+            roomId: this.id,
+            tick: this.tickCount,
+            changed,
+            removed,
+            acks,
+          }),
+        );
+      }
+      for (const seat of group.seats) {
+        if (!seat.needsSnapshot) continue;
+        seat.needsSnapshot = false;
+        const frame = encodeServerMessage({
+          type: 'joined',
+          roomId: this.id,
+          you: seat.playerId,
+          tick: this.tickCount,
+          tickHz: this.settings.tickHz,
+          entities: group.view,
+          resumed: seat.snapshotsSent++ > 0,
+        });
+        this.deliver([seat], frame);
+      }
     }
+  }
+
+  /**
+   * Each connected player's view, grouped so that players who were sent the same view before
+   * and see the same view now share one diff and one encoded frame.
+   */
+  private viewGroups(): { previous: Entities; view: Entities; seats: Seat[] }[] {
+    const groups: { previous: Entities; view: Entities; seats: Seat[] }[] = [];
     for (const seat of this.connectedHumans()) {
-      if (!seat.needsSnapshot) continue;
-      seat.needsSnapshot = false;
-      const frame = encodeServerMessage({
-        type: 'joined',
-        roomId: this.id,
-        you: seat.playerId,
-        tick: this.tickCount,
-        tickHz: this.settings.tickHz,
-        entities: view,
-        resumed: seat.snapshotsSent++ > 0,
-      });
-      this.deliver([seat], frame);
+      const view = this.game.view(this.state, seat.playerId);
+      const group = groups.find((g) => g.previous === seat.lastView && sameEntities(g.view, view));
+      if (group) group.seats.push(seat);
+      else groups.push({ previous: seat.lastView, view, seats: [seat] });
     }
+    return groups;
   }
 
   /** Sends one encoded frame to these seats, one Deliver per gateway. */
@@ -459,17 +514,18 @@ export class Room {
       needsSnapshot: !bot,
       snapshotsSent: 0,
       badInputs: 0,
+      lastView: {},
     };
   }
 
   private addSeat(playerId: string, gatewayId: string | null, bot: boolean): void {
     this.seats.set(playerId, this.newSeat(playerId, gatewayId, bot));
-    this.game.onJoin(this.state, playerId, this.context());
+    this.game.onJoin(this.state, playerId, this.ctx);
   }
 
   private removeSeat(seat: Seat, reason: string, notifyGame = true): void {
     this.seats.delete(seat.playerId);
-    if (notifyGame) this.game.onLeave(this.state, seat.playerId, this.context());
+    if (notifyGame) this.game.onLeave(this.state, seat.playerId, this.ctx);
     if (seat.bot) return;
     if (seat.gatewayId) {
       this.events.send(seat.gatewayId, {
@@ -482,13 +538,40 @@ export class Room {
     this.events.seatChanged(seat.playerId, null, this);
   }
 
-  private context(): GameContext {
+  /** The one context object the game's hooks receive (its tick reads the room's clock). */
+  private makeContext(): GameContext {
+    const tick = () => this.tickCount;
     const rng = this.rng;
+    const tickMs = 1000 / this.settings.tickHz;
     return {
       roomId: this.id,
-      tick: this.tickCount,
-      tickMs: 1000 / this.settings.tickHz,
+      get tick() {
+        return tick();
+      },
+      tickMs,
       random: () => rng.next(),
+      send: (playerId, type, data) => {
+        const seat = this.seats.get(playerId);
+        if (seat && !seat.bot) this.deliver([seat], this.gameMessage(type, data));
+      },
+      broadcast: (type, data) => this.deliver(this.connectedHumans(), this.gameMessage(type, data)),
+      emit: (name, data) => this.events.gameEvent?.(this, checkName('event', name), data ?? {}),
     };
   }
+
+  private gameMessage(type: string, data: unknown): Uint8Array {
+    return encodeServerMessage({
+      type: 'game_message',
+      roomId: this.id,
+      messageType: checkName('message', type),
+      data,
+    });
+  }
+}
+
+/** Names a game gives its messages and events: short plain strings (a bad one is a game bug). */
+function checkName(what: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 64)
+    throw new TypeError(`game ${what} name must be a string of 1-64 characters`);
+  return name;
 }

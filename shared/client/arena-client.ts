@@ -43,6 +43,8 @@ export interface ArenaClientEvents extends Record<string, unknown> {
   state: { tick: number; changed: Entities; removed: string[]; acks: Record<string, number> };
   ended: MatchResult;
   left: { roomId: string; reason: string };
+  /** A message from the game (its ctx.send / ctx.broadcast): the game's own type name and data. */
+  game_message: { roomId: string; type: string; data: unknown };
   error: { code: string; message: string };
   disconnected: { code: number; reason: string; willReconnect: boolean };
   queued: { queue: string; ticketId: string };
@@ -274,6 +276,9 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
       case 'party_accepted':
         this.emit('partyAccepted', { leader: msg.leader });
         return;
+      case 'game_message':
+        this.emit('game_message', { roomId: msg.roomId, type: msg.messageType, data: msg.data });
+        return;
       case 'queue_ended':
         this.emit('queueEnded', { queue: msg.queue, reason: msg.reason, message: msg.message });
         return;
@@ -284,5 +289,15 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
         return;
       }
     }
+  }
+
+  /**
+   * Listens for one type of game message (what the game sends with ctx.send / ctx.broadcast).
+   * `T` is the data's type as the game defines it; the SDK does not check it. Returns `off`.
+   */
+  onGameMessage<T = unknown>(type: string, handler: (data: T, roomId: string) => void): () => void {
+    return this.on('game_message', (m) => {
+      if (m.type === type) handler(m.data as T, m.roomId);
+    });
   }
 }

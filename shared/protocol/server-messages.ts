@@ -10,6 +10,7 @@ export const ServerType = {
   Error: 104,
   Pong: 105,
   Left: 106,
+  GameMessage: 107,
   Queued: 110,
   MatchFound: 111,
   QueueEnded: 112,
@@ -33,6 +34,8 @@ export interface MatchResult {
   winner: string | null;
   durationMs: number;
   players: Record<string, Record<string, number>>;
+  /** Anything else the game reported (plain data). */
+  data?: Record<string, unknown>;
 }
 
 export type ServerMessage =
@@ -59,6 +62,8 @@ export type ServerMessage =
   | { type: 'error'; code: string; message: string }
   | { type: 'pong'; clientTime: number; serverTime: number }
   | { type: 'left'; roomId: string; reason: string }
+  /** A message from the game (ctx.send / ctx.broadcast): `type` and `data` are the game's own. */
+  | { type: 'game_message'; roomId: string; messageType: string; data: unknown }
   | { type: 'queued'; queue: string; ticketId: string }
   | { type: 'match_found'; matchId: string; roomId: string; queue: string; teams: string[][] }
   | { type: 'queue_ended'; queue: string; reason: string; message: string }
@@ -81,6 +86,8 @@ export function encodeServerMessage(m: ServerMessage): Uint8Array {
       return encodeFrame([ServerType.Pong, m.clientTime, m.serverTime]);
     case 'left':
       return encodeFrame([ServerType.Left, m.roomId, m.reason]);
+    case 'game_message':
+      return encodeFrame([ServerType.GameMessage, m.roomId, m.messageType, m.data]);
     case 'queued':
       return encodeFrame([ServerType.Queued, m.queue, m.ticketId]);
     case 'match_found':
@@ -140,6 +147,10 @@ export function parseServerMessage(bytes: Uint8Array): ServerMessage | undefined
       return num(a) && num(b) ? { type: 'pong', clientTime: a, serverTime: b } : undefined;
     case ServerType.Left:
       return asId(a) && str(b) ? { type: 'left', roomId: a as string, reason: b } : undefined;
+    case ServerType.GameMessage:
+      return asId(a) && str(b)
+        ? { type: 'game_message', roomId: a as string, messageType: b, data: c }
+        : undefined;
     case ServerType.Queued:
       return str(a) && str(b) ? { type: 'queued', queue: a, ticketId: b } : undefined;
     case ServerType.MatchFound:

@@ -19,6 +19,9 @@ function context(seed = 1): GameContext & { advance(): void } {
     },
     tickMs: 50,
     random: () => rng.next(),
+    send: () => {},
+    broadcast: () => {},
+    emit: () => {},
     advance: () => void tick++,
   };
 }
@@ -56,7 +59,7 @@ describe('arena input validation', () => {
 describe('arena rules', () => {
   it('moves no faster than the speed cap, whatever the client sends', () => {
     const ctx = context();
-    const s = arenaGame.create(ctx);
+    const s = arenaGame.create(ctx, {});
     arenaGame.onJoin(s, 'a', ctx);
     place(s, 'a', 100, 100);
     s.pickups = {};
@@ -75,7 +78,7 @@ describe('arena rules', () => {
 
   it('keeps players inside the arena', () => {
     const ctx = context();
-    const s = arenaGame.create(ctx);
+    const s = arenaGame.create(ctx, {});
     arenaGame.onJoin(s, 'a', ctx);
     arenaGame.onInput(s, 'a', { mx: -1, my: 0, tag: false }, ctx);
     for (let i = 0; i < 200; i++) arenaGame.onTick(s, ctx);
@@ -84,7 +87,7 @@ describe('arena rules', () => {
 
   it('scores a tag in range once per cooldown and respawns the tagged player', () => {
     const ctx = context();
-    const s = arenaGame.create(ctx);
+    const s = arenaGame.create(ctx, {});
     arenaGame.onJoin(s, 'a', ctx);
     arenaGame.onJoin(s, 'b', ctx);
     place(s, 'a', 200, 200);
@@ -106,7 +109,7 @@ describe('arena rules', () => {
 
   it('does not score a tag out of range', () => {
     const ctx = context();
-    const s = arenaGame.create(ctx);
+    const s = arenaGame.create(ctx, {});
     arenaGame.onJoin(s, 'a', ctx);
     arenaGame.onJoin(s, 'b', ctx);
     place(s, 'a', 100, 100);
@@ -117,7 +120,7 @@ describe('arena rules', () => {
 
   it('collects a pickup on contact', () => {
     const ctx = context();
-    const s = arenaGame.create(ctx);
+    const s = arenaGame.create(ctx, {});
     arenaGame.onJoin(s, 'a', ctx);
     s.pickups = { '99': { x: 300, y: 300 } };
     place(s, 'a', 300, 300);
@@ -128,7 +131,7 @@ describe('arena rules', () => {
 
   it('ends at the score limit with the winner and per-player stats', () => {
     const ctx = context();
-    const s = arenaGame.create(ctx);
+    const s = arenaGame.create(ctx, {});
     arenaGame.onJoin(s, 'a', ctx);
     arenaGame.onJoin(s, 'b', ctx);
     expect(arenaGame.result(s, ctx)).toBeUndefined();
@@ -142,7 +145,7 @@ describe('arena rules', () => {
 
   it('ends at the time limit, with no winner on a tie', () => {
     const ctx = context();
-    const s = arenaGame.create(ctx);
+    const s = arenaGame.create(ctx, {});
     arenaGame.onJoin(s, 'a', ctx);
     arenaGame.onJoin(s, 'b', ctx);
     s.elapsedMs = ARENA_RULES.timeLimitMs;
@@ -151,7 +154,7 @@ describe('arena rules', () => {
 
   it('arena-sprint plays the same game to shorter limits', () => {
     const ctx = context();
-    const s = arenaSprintGame.create(ctx);
+    const s = arenaSprintGame.create(ctx, {});
     arenaSprintGame.onJoin(s, 'a', ctx);
     arenaSprintGame.onJoin(s, 'b', ctx);
     s.players.b!.score = ARENA_SPRINT_LIMITS.scoreLimit - 1;
@@ -168,9 +171,9 @@ describe('arena rules', () => {
 
   it('shows players and pickups, not hidden fields', () => {
     const ctx = context();
-    const s = arenaGame.create(ctx);
+    const s = arenaGame.create(ctx, {});
     arenaGame.onJoin(s, 'a', ctx);
-    const view = arenaGame.view(s);
+    const view = arenaGame.view(s, 'a');
     expect(Object.keys(view).filter((k) => k.startsWith('k:'))).toHaveLength(ARENA_RULES.maxPickups);
     expect(Object.keys(view['p:a']!).sort()).toEqual(['c', 'k', 's', 'x', 'y']);
   });

@@ -91,7 +91,6 @@ function resultWithin(limits: {
     return {
       reason,
       winner: leaders.length === 1 ? leaders[0]![0] : null,
-      durationMs: state.elapsedMs,
       players: Object.fromEntries(
         players.map(([id, p]) => [
           id,

@@ -46,6 +46,7 @@ namespace Arena.Client.Protocol
         public const int Error = 104;
         public const int Pong = 105;
         public const int Left = 106;
+        public const int GameMessage = 107;
         public const int Queued = 110;
         public const int MatchFound = 111;
         public const int QueueEnded = 112;
@@ -273,6 +274,19 @@ namespace Arena.Client.Protocol
         public string Reason;
     }
 
+    /// <summary>A message from the game (ctx.send / ctx.broadcast): its own type name and data.</summary>
+    public sealed class GameMessage : ServerMessage
+    {
+        public override string Type
+        {
+            get { return "game_message"; }
+        }
+        public string RoomId;
+        public string MessageType;
+        /// <summary>The game's data (a value tree).</summary>
+        public object Data;
+    }
+
     public sealed class Queued : ServerMessage
     {
         public override string Type
@@ -403,6 +417,13 @@ namespace Arena.Client.Protocol
                     {
                         RoomId = Need(Fields.Id(Field(f, 1)), "left", "roomId", "an id"),
                         Reason = Need(Fields.Str(Field(f, 2)), "left", "reason", "a string"),
+                    };
+                case ServerType.GameMessage:
+                    return new GameMessage
+                    {
+                        RoomId = Need(Fields.Id(Field(f, 1)), "game_message", "roomId", "an id"),
+                        MessageType = Need(Fields.Str(Field(f, 2)), "game_message", "messageType", "a string"),
+                        Data = Field(f, 3),
                     };
                 case ServerType.Queued:
                     return new Queued
