@@ -54,6 +54,12 @@ export function gatewayMetrics(
     'Connected players in a room or joining one',
     () => router.playersInRooms,
   );
+  counterReading(
+    r,
+    'arena_gateway_oversized_forwards_total',
+    'Client inputs not forwarded because their link frame would exceed twice the client frame (client closed)',
+    () => router.oversizedForwards,
+  );
   counterReading(r, 'arena_gateway_messages_in_total', 'Client frames received', () => counters.framesIn);
   counterReading(r, 'arena_gateway_bytes_in_total', 'Client frame bytes received', () => counters.bytesIn);
   counterReading(r, 'arena_gateway_messages_out_total', 'Frames sent to clients', () => counters.framesOut);

@@ -38,8 +38,8 @@ interface SocketData {
   lastRateError?: number;
   /** Set once the welcome is out and the router knows the player. */
   ready?: boolean;
-  /** Frames that arrived before that, replayed in order (bounded). */
-  backlog?: ClientMessage[];
+  /** Frames that arrived before that, replayed in order (bounded), with their size on the wire. */
+  backlog?: { msg: ClientMessage; frameBytes: number }[];
 }
 
 /** Frames a client may send before its welcome; more is not a client we want. */
@@ -197,7 +197,8 @@ export class GatewayServer {
     this.o.router.closeLinks();
   }
 
-  private dispatch(conn: ClientConnection, msg: ClientMessage): void {
+  /** `frameBytes`: the client frame's size, which bounds what may be forwarded for it. */
+  private dispatch(conn: ClientConnection, msg: ClientMessage, frameBytes: number): void {
     if (msg.type === 'queue')
       this.background(this.o.matchmaking.queue(conn, msg.queue, msg.party), 'queue', conn);
     else if (msg.type === 'leaderboard') {
@@ -216,7 +217,7 @@ export class GatewayServer {
       this.background(this.o.matchmaking.acceptParty(conn, msg.leader), 'party_accept', conn);
     else if (msg.type === 'cancel_queue')
       this.background(this.o.matchmaking.cancel(conn), 'cancel_queue', conn);
-    else this.o.router.message(conn, msg);
+    else this.o.router.message(conn, msg, frameBytes);
   }
 
   /**
@@ -290,7 +291,7 @@ export class GatewayServer {
         this.o.router.connected(conn);
         this.background(this.o.matchmaking.connected(conn), 'queue_status');
         data.ready = true;
-        for (const msg of data.backlog?.splice(0) ?? []) this.dispatch(conn, msg);
+        for (const early of data.backlog?.splice(0) ?? []) this.dispatch(conn, early.msg, early.frameBytes);
       },
       (err: unknown) => {
         this.o.log.error({ err }, 'could not issue resume token');
@@ -339,7 +340,7 @@ export class GatewayServer {
       return;
     }
     if (data.ready) {
-      this.dispatch(conn, parsed.msg);
+      this.dispatch(conn, parsed.msg, message.byteLength);
       return;
     }
     data.backlog ??= [];
@@ -348,6 +349,6 @@ export class GatewayServer {
       return;
     }
     // Kept past this call: copy out of the transient ArrayBuffer (binary inputs alias it).
-    data.backlog.push(structuredClone(parsed.msg));
+    data.backlog.push({ msg: structuredClone(parsed.msg), frameBytes: message.byteLength });
   }
 }

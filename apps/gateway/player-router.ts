@@ -4,6 +4,7 @@ import type { RoomPlacement } from '../../shared/placement/room-placement.js';
 import type { RoomServerInfo } from '../../shared/placement/registry.js';
 import {
   CloseCode,
+  encodeGatewayToRoom,
   encodeServerMessage,
   ErrorCode,
   ServerType,
@@ -11,6 +12,7 @@ import {
   type JoinOptions,
   type RoomToGateway,
 } from '../../shared/protocol/index.js';
+import { maxForwardBytes } from '../../shared/protocol/forward-bound.js';
 import type { RedisFailures } from '../../shared/redis/failures.js';
 import type { RealtimeKeys } from '../../shared/redis/keys.js';
 import type { ClientConnection } from './client-connection.js';
@@ -76,6 +78,8 @@ export class PlayerRouter {
   skippedStateFrames = 0;
   /** Inputs dropped because they arrived just after their room ended or while it moved. */
   lateInputs = 0;
+  /** Inputs refused because their link frame would exceed the bound set by the client frame. */
+  oversizedForwards = 0;
 
   constructor(private readonly o: PlayerRouterOptions) {
     this.links = new RoomLinkPool(
@@ -166,9 +170,11 @@ export class PlayerRouter {
     }
   }
 
+  /** `frameBytes`: the size of the client frame `msg` came in, which bounds what is forwarded. */
   message(
     conn: ClientConnection,
     msg: Exclude<ClientMessage, { type: 'queue' | 'cancel_queue' | 'party_accept' | 'leaderboard' }>,
+    frameBytes: number,
   ): void {
     const player = this.players.get(conn.playerId);
     if (!player || player.conn !== conn) return;
@@ -201,13 +207,23 @@ export class PlayerRouter {
           else this.error(player, ErrorCode.NotInRoom, 'join a room first');
           return;
         }
-        this.links.send(route.server, {
+        const frame = encodeGatewayToRoom({
           type: 'input',
           roomId: route.roomId,
           playerId: conn.playerId,
           seq: msg.seq,
           input: msg.input,
         });
+        if (frame.byteLength > maxForwardBytes(frameBytes)) {
+          this.oversizedForwards++;
+          this.o.log.warn(
+            { playerId: conn.playerId, clientBytes: frameBytes, linkBytes: frame.byteLength },
+            'input would grow past its bound on the room-server link: not forwarded, client closed',
+          );
+          conn.close(CloseCode.PolicyViolation, 'input not forwardable');
+          return;
+        }
+        this.links.sendFrame(route.server, frame);
         return;
       }
     }

@@ -46,8 +46,12 @@ export class RoomLinkPool {
   ) {}
 
   send(server: RoomServerInfo, msg: GatewayToRoom): boolean {
+    return this.sendFrame(server, encodeGatewayToRoom(msg));
+  }
+
+  /** Sends an already-encoded link frame (the router checks an input's size before it goes). */
+  sendFrame(server: RoomServerInfo, frame: Uint8Array): boolean {
     const link = this.linkTo(server);
-    const frame = encodeGatewayToRoom(msg);
     if (!link.connected) {
       if (link.pending.length >= MAX_PENDING_FRAMES) return this.drop();
       link.pending.push(frame);
