@@ -251,6 +251,11 @@ export class SwarmTotals {
     return point;
   }
 
+  /** The ids of the matches bots were placed in, and of those they saw end (for checks and reports). */
+  matchIds(): { started: string[]; finished: string[] } {
+    return { started: [...this.started], finished: [...this.finished] };
+  }
+
   /** The running totals the live line shows (cheap: no percentiles, no buckets). */
   progress(): { matchesStarted: number; errors: number; protocolErrors: number } {
     const errors = this.errors();

@@ -4,6 +4,7 @@ import { skillWindow, type ModeConfig } from '../../shared/matchmaking/modes.js'
 import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import type { MatchRecord } from '../../shared/matchmaking/types.js';
 import { ArenaCluster } from '../helpers/arena-cluster.js';
+import { samples } from '../helpers/prometheus-text.js';
 
 const TICKETS = 10_000;
 const QUEUE = 'duo.eu';
@@ -58,26 +59,74 @@ describe('matchmaking at scale (3 matchmaker processes, real Redis)', () => {
       }
     }
 
-    // Redis holds no event to await for these: poll it.
-    const deadline = Date.now() + 90_000;
-    while ((await cluster.redis.zcard(keys.matches)) < 300) {
-      if (Date.now() > deadline) throw new Error('matchmakers formed fewer than 300 matches');
+    // Redis holds no event to await for these: poll it. Deadlines are generous (a loaded
+    // 2-core machine is slow); what the test checks is outcomes, never speed.
+    const deadline = Date.now() + 150_000;
+    const formed = () => cluster!.redis.zcard(keys.matches);
+    while ((await formed()) < 300) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `matchmakers formed ${await formed()} matches in 150 s, expected 300 before the kill`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
-    cluster.matchmakers[0]!.process.signal('SIGKILL'); // mid-run: about a tenth of the way in
+
+    // Kill matchmaker 0 while it holds claims, so that they can only end by expiring and
+    // being reclaimed by a survivor. Freeze it first (SIGSTOP) and look in Redis for claims in
+    // its name; if it holds none at that instant, let it run a moment and look again.
+    const victim = cluster.matchmakers[0]!;
+    const claimsOf = async (who: string) =>
+      Object.entries(await cluster!.redis.hgetall(keys.claims(QUEUE)))
+        .filter(([, token]) => token.startsWith(`${who}:`))
+        .map(([ticket]) => ticket);
+    let held: string[] = [];
+    for (let attempt = 0; held.length === 0; attempt++) {
+      if (attempt === 500) throw new Error('matchmaker mm-0 never held a claim when frozen (500 tries)');
+      if (attempt > 0) {
+        victim.process.signal('SIGCONT');
+        await new Promise((r) => setTimeout(r, 2 + (attempt % 7)));
+      }
+      victim.process.signal('SIGSTOP');
+      held = await claimsOf(victim.name);
+    }
+    victim.process.signal('SIGKILL');
+    await victim.process.exited;
+    // Commands it wrote before the freeze may still be executed: keep only the claims that
+    // are still its own once its connection is gone (no finalize can follow).
+    const stillHeld = new Set(await claimsOf(victim.name));
+    const orphaned = held.filter((t) => stillHeld.has(t));
+    expect(orphaned.length, 'claims left behind by the killed matchmaker').toBeGreaterThan(0);
 
     while ((await cluster.redis.zcard(keys.outcomes)) < TICKETS) {
-      if (Date.now() > deadline) throw new Error(`only ${await cluster.redis.zcard(keys.outcomes)} outcomes`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `only ${await cluster.redis.zcard(keys.outcomes)} of ${TICKETS} tickets have an outcome after 150 s`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
 
+    // The dead matchmaker's claims were returned by the survivors: none is left in its name,
+    // and the survivors counted at least that many reclaimed tickets.
+    expect(await claimsOf(victim.name)).toEqual([]);
+    let reclaimed = 0;
+    for (const mm of cluster.matchmakers.slice(1)) {
+      const text = await (await fetch(cluster.opsUrl(mm, '/metrics'))).text();
+      reclaimed += samples(text).get(`arena_matchmaker_reclaimed_total{queue="${QUEUE}"}`) ?? 0;
+    }
+    expect(reclaimed, 'tickets the surviving matchmakers reclaimed').toBeGreaterThanOrEqual(orphaned.length);
+
     // Every ticket exactly once in the outcomes; nothing waiting, nothing claimed.
-    const outcomes = await cluster.redis.zrange(keys.outcomes, 0, -1);
+    const outcomes = await cluster.redis.zrange(keys.outcomes, 0, -1, 'WITHSCORES');
     const outcomeOf = new Map<string, string>();
-    for (const entry of outcomes) {
-      const [ticket, outcome] = entry.split('|') as [string, string];
+    for (let i = 0; i < outcomes.length; i += 2) {
+      const [ticket, outcome] = outcomes[i]!.split('|') as [string, string];
       expect(outcomeOf.has(ticket), `${ticket} has two outcomes`).toBe(false);
       outcomeOf.set(ticket, outcome);
+      // A ticket is given up only after the queue's maximum wait, never early.
+      if (outcome === 'timeout')
+        expect(Number(outcomes[i + 1]) - enqueued.get(ticket)!.enqueuedAt).toBeGreaterThanOrEqual(
+          DUO.maxWaitMs,
+        );
     }
     expect([...outcomeOf.keys()].sort()).toEqual([...enqueued.keys()].sort());
     expect(await cluster.redis.zcard(keys.pool(QUEUE))).toBe(0);
@@ -117,9 +166,10 @@ describe('matchmaking at scale (3 matchmaker processes, real Redis)', () => {
     }
     const timeouts = [...outcomeOf.values()].filter((o) => o === 'timeout').length;
     expect(ticketsInMatches.size + timeouts).toBe(TICKETS);
-    expect(ticketsInMatches.size).toBeGreaterThan(TICKETS * 0.9);
+    // How many tickets matched before their 6 s ran out depends on the machine's speed, so it
+    // is reported, not asserted; that matching happened at all is (300 matches before the kill).
     console.log(
-      `matchmaking scale: ${records.length} matches of ${ticketsInMatches.size} tickets, ${timeouts} timeouts, one of 3 matchmakers killed`,
+      `matchmaking scale: ${records.length} matches of ${ticketsInMatches.size} tickets, ${timeouts} timeouts, one of 3 matchmakers killed holding ${orphaned.length} claims, ${reclaimed} reclaimed`,
     );
-  }, 180_000);
+  }, 240_000);
 });

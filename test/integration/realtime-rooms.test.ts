@@ -4,7 +4,7 @@ import type { RoomCheckpoint } from '../../apps/room-server/room.js';
 import { rendezvousOwner } from '../../shared/hashing/rendezvous.js';
 import { ArenaCluster } from '../helpers/arena-cluster.js';
 import { uniqueName } from '../helpers/services.js';
-import { seenX, waitForClient } from '../helpers/wait-for.js';
+import { pollUntil, seenX, waitForClient, within } from '../helpers/wait-for.js';
 import type { ArenaClient } from '../../shared/client/index.js';
 
 let cluster: ArenaCluster | undefined;
@@ -36,24 +36,41 @@ async function moveAndSee(mover: ArenaClient, viewer: ArenaClient, preferred: 1 
   return { seq, seen };
 }
 
+/** The tick of the room's checkpoint in Redis once it reaches `atLeast` (Redis raises no event: polled). */
 async function checkpointTick(c: ArenaCluster, roomId: string, atLeast: number): Promise<number> {
-  for (;;) {
-    const raw = await c.redis.getBuffer(c.keys.roomCheckpoint(roomId));
-    const tick = raw ? (unpack(raw) as RoomCheckpoint).tick : 0;
-    if (tick >= atLeast) return tick;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let tick = 0;
+  return pollUntil(
+    async () => {
+      const raw = await c.redis.getBuffer(c.keys.roomCheckpoint(roomId));
+      tick = raw ? (unpack(raw) as RoomCheckpoint).tick : 0;
+      return tick >= atLeast ? tick : undefined;
+    },
+    `a checkpoint of ${roomId} at tick ${atLeast} or later`,
+    15_000,
+    50,
+    () => `last checkpoint tick ${tick}`,
+  );
+}
+
+/** A connected client, or a clear failure: the SDK's connect has no deadline of its own. */
+function connect(c: ArenaCluster, gateways: number[]): Promise<ArenaClient> {
+  return within(c.client(gateways), `a client to connect through gateways ${gateways.join(', ')}`);
+}
+
+/** Joins a room, or fails naming who and which room: the SDK's join has no deadline of its own. */
+function join(client: ArenaClient, roomId: string) {
+  return within(client.join(roomId), `${client.playerId} to join ${roomId}`);
 }
 
 describe('rooms across gateways and room servers (real processes, real Redis)', () => {
   it('puts two players on two gateways in one room on the rendezvous-chosen server; each sees the other move', async () => {
     cluster = await ArenaCluster.start({ gateways: 2, roomServers: 2 });
-    const a = await cluster.client([0]);
-    const b = await cluster.client([1]);
+    const a = await connect(cluster, [0]);
+    const b = await connect(cluster, [1]);
     expect([a.gatewayId, b.gatewayId]).toEqual(['gw-0', 'gw-1']);
     const roomId = uniqueName('room');
-    await a.join(roomId);
-    await b.join(roomId);
+    await join(a, roomId);
+    await join(b, roomId);
 
     expect(await cluster.roomOwner(roomId)).toBe(rendezvousOwner(roomId, ['rs-a', 'rs-b']));
     const { seq, seen } = await moveAndSee(a, b, 1);
@@ -66,12 +83,12 @@ describe('rooms across gateways and room servers (real processes, real Redis)', 
     'resumes a room on the other room server from its checkpoint when its server gets %s',
     async (signal) => {
       cluster = await ArenaCluster.start({ gateways: 2, roomServers: 2 });
-      const a = await cluster.client([0, 1]);
-      const b = await cluster.client([1, 0]);
+      const a = await connect(cluster, [0, 1]);
+      const b = await connect(cluster, [1, 0]);
       const ids = [a.playerId, b.playerId];
       const roomId = uniqueName('room');
-      await a.join(roomId);
-      await b.join(roomId);
+      await join(a, roomId);
+      await join(b, roomId);
       await moveAndSee(a, b, 1);
 
       const owner = (await cluster.roomOwner(roomId))!;
@@ -96,12 +113,12 @@ describe('rooms across gateways and room servers (real processes, real Redis)', 
 
   it('keeps the seats of a dead gateway’s players: they resume through the other gateway', async () => {
     cluster = await ArenaCluster.start({ gateways: 2, roomServers: 1 });
-    const a = await cluster.client([0, 1]);
-    const b = await cluster.client([1, 0]);
+    const a = await connect(cluster, [0, 1]);
+    const b = await connect(cluster, [1, 0]);
     const aId = a.playerId;
     const roomId = uniqueName('room');
-    await a.join(roomId);
-    await b.join(roomId);
+    await join(a, roomId);
+    await join(b, roomId);
     await moveAndSee(a, b, 1);
 
     const resumed = waitForClient(a, 'joined', (j) => j?.resumed === true, 'a to resume through gw-1');
@@ -116,11 +133,11 @@ describe('rooms across gateways and room servers (real processes, real Redis)', 
 
   it('drains a gateway on SIGTERM: its clients are told to reconnect (1012) and resume elsewhere', async () => {
     cluster = await ArenaCluster.start({ gateways: 2, roomServers: 1 });
-    const a = await cluster.client([0, 1]);
-    const b = await cluster.client([1, 0]);
+    const a = await connect(cluster, [0, 1]);
+    const b = await connect(cluster, [1, 0]);
     const roomId = uniqueName('room');
-    await a.join(roomId);
-    await b.join(roomId);
+    await join(a, roomId);
+    await join(b, roomId);
     const closed = waitForClient(a, 'disconnected', (d) => d !== undefined, 'a told to reconnect');
     const resumed = waitForClient(
       a,
