@@ -64,6 +64,40 @@ describe('swarm statistics', () => {
     expect(html.match(/<svg/g)).toHaveLength(4);
   });
 
+  it('reports the true percentiles of known data, not just ordered numbers', () => {
+    const w = new WorkerStats();
+    // 990 round trips of 10 ms and 10 of 1 s: the median and p99 are 10 ms, p99.9 and max 1 s.
+    for (let i = 0; i < 990; i++) w.roundTrip(10_000);
+    for (let i = 0; i < 10; i++) w.roundTrip(1_000_000);
+    // Times to match 100, 200, ..., 1000 ms.
+    for (let i = 1; i <= 10; i++) w.matchFound(`m${i}`, i * 100);
+    const totals = new SwarmTotals(1, 0);
+    totals.add(0, w.snapshot({ connected: 1, queued: 0, playing: 1 }, 0));
+    const second = totals.tick(1_000);
+    const s = totals.summary(1_000);
+    // HdrHistogram keeps 3 significant digits: values within 0.1 %.
+    const near = (actual: number, expected: number) =>
+      expect(Math.abs(actual - expected)).toBeLessThanOrEqual(expected / 1000);
+    expect(s.latencyMs.count).toBe(1000);
+    near(s.latencyMs.p50, 10);
+    near(s.latencyMs.p90, 10);
+    near(s.latencyMs.p99, 10);
+    near(s.latencyMs.p999, 1000);
+    near(s.latencyMs.max, 1000);
+    near(second.p50Ms, 10);
+    near(second.p99Ms, 10);
+    expect(s.timeToMatchMs.count).toBe(10);
+    near(s.timeToMatchMs.p50, 500);
+    near(s.timeToMatchMs.p90, 900);
+    near(s.timeToMatchMs.p99, 1000);
+    near(s.timeToMatchMs.max, 1000);
+    // The histogram plot holds every round trip in the right bucket: 990 up to 16 ms, 10 up to 1024 ms.
+    expect(s.latencyBuckets.filter(([, c]) => c > 0)).toEqual([
+      [16, 990],
+      [1024, 10],
+    ]);
+  });
+
   it('classifies protocol errors', () => {
     expect(
       ['error:bad_frame', 'error:rate_limited', 'close:1009', 'close:4003', 'unreadable_frame'].every(

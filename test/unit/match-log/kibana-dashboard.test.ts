@@ -62,25 +62,71 @@ describe('Kibana "Match operations" saved objects', () => {
     expect(dashboard.references).toHaveLength(5);
   });
 
-  it('are imported through Kibana’s saved-objects API (checked against a recording HTTP server)', async () => {
-    let seen: { url?: string; xsrf?: string; body: string } = { body: '' };
+  it('are imported through Kibana’s saved-objects API: the file as it is, and Kibana’s own count', async () => {
+    const requests: { method?: string; url?: string; xsrf?: string; contentType?: string; body: Buffer }[] =
+      [];
+    // A recording server that answers as Kibana does: it counts the objects it was sent.
+    let answer = (body: Buffer, contentType: string): Promise<{ status: number; json: unknown }> =>
+      new Request('http://kibana/', {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: new Uint8Array(body),
+      })
+        .formData()
+        .then(async (form) => {
+          const file = form.get('file') as File;
+          const lines = (await file.text()).trim().split('\n');
+          return { status: 200, json: { success: true, successCount: lines.length } };
+        });
     const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        seen = { url: req.url, xsrf: req.headers['kbn-xsrf'] as string, body };
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ success: true, successCount: 8 }));
+        const body = Buffer.concat(chunks);
+        const contentType = String(req.headers['content-type']);
+        requests.push({
+          method: req.method,
+          url: req.url,
+          xsrf: req.headers['kbn-xsrf'] as string,
+          contentType,
+          body,
+        });
+        void answer(body, contentType).then(({ status, json }) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json)),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
-      expect(await importDashboard(`http://127.0.0.1:${port}`)).toBe(8);
-      expect(seen.url).toBe('/api/saved_objects/_import?overwrite=true');
-      expect(seen.xsrf).toBe('true');
-      expect(seen.body).toContain('"title":"Match operations"');
+      expect(await importDashboard(url)).toBe(objects.length);
+      expect(requests).toHaveLength(1);
+      const sent = requests[0]!;
+      expect(sent.method).toBe('POST');
+      expect(sent.url).toBe('/api/saved_objects/_import?overwrite=true');
+      expect(sent.xsrf).toBe('true');
+      expect(sent.contentType).toMatch(/^multipart\/form-data; boundary=/);
+      // The one file part is infra/kibana/match-operations.ndjson, byte for byte.
+      const form = await new Request('http://kibana/', {
+        method: 'POST',
+        headers: { 'content-type': sent.contentType! },
+        body: new Uint8Array(sent.body),
+      }).formData();
+      const names: string[] = [];
+      form.forEach((_v, name) => names.push(name));
+      expect(names).toEqual(['file']);
+      const file = form.get('file') as File;
+      expect(file.name).toBe('match-operations.ndjson');
+      expect(file.type).toBe('application/ndjson');
+      expect(await file.text()).toBe(ndjson);
+
+      // A refusal is an error that carries Kibana's reasons.
+      answer = () =>
+        Promise.resolve({
+          status: 200,
+          json: { success: false, errors: [{ id: 'arena-match-events', error: { type: 'conflict' } }] },
+        });
+      await expect(importDashboard(url)).rejects.toThrow(/refused the import.*conflict/);
     } finally {
       server.close();
     }
