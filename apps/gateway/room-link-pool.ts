@@ -13,7 +13,7 @@ import {
 /** Largest frame a room server may send (a snapshot of a big room). */
 const MAX_LINK_FRAME_BYTES = 4 * 1024 * 1024;
 /** Frames held while a link is still connecting. */
-const MAX_PENDING_FRAMES = 10_000;
+export const MAX_PENDING_FRAMES = 10_000;
 
 export interface RoomLinkHandler {
   onMessage(serverId: string, msg: RoomToGateway): void;
@@ -36,6 +36,8 @@ interface Link {
 export class RoomLinkPool {
   private readonly links = new Map<string, Link>();
   droppedFrames = 0;
+  /** Drops are logged at most once a second (with the running count): a full link drops many. */
+  private lastDropLogAt = -Infinity;
 
   constructor(
     private readonly gatewayId: string,
@@ -53,11 +55,11 @@ export class RoomLinkPool {
   sendFrame(server: RoomServerInfo, frame: Uint8Array): boolean {
     const link = this.linkTo(server);
     if (!link.connected) {
-      if (link.pending.length >= MAX_PENDING_FRAMES) return this.drop();
+      if (link.pending.length >= MAX_PENDING_FRAMES) return this.drop(server.id, false);
       link.pending.push(frame);
       return true;
     }
-    return link.socket.send(frame) || this.drop();
+    return link.socket.send(frame) || this.drop(server.id, true);
   }
 
   /** Sends only over an already-open link (e.g. "disconnected" notices). */
@@ -70,8 +72,16 @@ export class RoomLinkPool {
     for (const link of this.links.values()) link.socket.close('gateway stopping');
   }
 
-  private drop(): false {
+  private drop(serverId: string, connected: boolean): false {
     this.droppedFrames++;
+    const now = Date.now();
+    if (now - this.lastDropLogAt >= 1_000) {
+      this.lastDropLogAt = now;
+      this.log.warn(
+        { serverId, connected, dropped: this.droppedFrames },
+        'frame for a room server dropped: link full',
+      );
+    }
     return false;
   }
 
