@@ -1,15 +1,31 @@
 /**
- * Ops CLI. `npm run arena -- logs match <matchId>` prints a match's events from
- * Elasticsearch (ELASTICSEARCH_URL), oldest first.
+ * Ops CLI.
+ * - `npm run arena -- logs match <matchId>` prints a match's events from Elasticsearch
+ *   (ELASTICSEARCH_URL), oldest first.
+ * - `npm run arena -- revoke player <playerId>` ends every session of the player that began
+ *   so far; `revoke session <sessionId>` ends one login session (its token's jti). Gateways
+ *   refuse the revoked tokens at the next connect.
  */
 import { Client } from '@elastic/elasticsearch';
+import { Revocations } from '../../shared/auth/revocations.js';
 import { loadConfig } from '../../shared/config/index.js';
+import { connectRedis } from '../../shared/redis/connect.js';
+import { realtimeKeys } from '../../shared/redis/keys.js';
 import { formatEvent, matchEvents } from './match-log-query.js';
+
+const USAGE = `usage: npm run arena -- logs match <matchId>
+       npm run arena -- revoke player <playerId>
+       npm run arena -- revoke session <sessionId>`;
 
 async function main(args: string[]): Promise<number> {
   const [area, what, id] = args;
-  if (area !== 'logs' || what !== 'match' || !id || !/^[A-Za-z0-9_.:-]{1,64}$/.test(id)) {
-    console.error('usage: npm run arena -- logs match <matchId>');
+  if (!id || !/^[A-Za-z0-9_.:-]{1,64}$/.test(id)) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (area === 'revoke' && (what === 'player' || what === 'session')) return revoke(what, id);
+  if (area !== 'logs' || what !== 'match') {
+    console.error(USAGE);
     return 2;
   }
   const es = new Client({ node: loadConfig().elasticsearch.url });
@@ -23,6 +39,20 @@ async function main(args: string[]): Promise<number> {
     return 0;
   } finally {
     await es.close();
+  }
+}
+
+async function revoke(what: 'player' | 'session', id: string): Promise<number> {
+  const config = loadConfig();
+  const redis = await connectRedis(config.redis, { name: 'arena cli' });
+  try {
+    const revocations = new Revocations(redis, realtimeKeys(config.redis.keyPrefix), config.auth.tokenTtlS);
+    if (what === 'player') await revocations.revokePlayer(id);
+    else await revocations.revokeSession(id);
+    console.log(`revoked ${what} ${id}: its tokens are refused at the next connect`);
+    return 0;
+  } finally {
+    redis.disconnect();
   }
 }
 

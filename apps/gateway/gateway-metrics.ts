@@ -84,6 +84,12 @@ export function gatewayMetrics(
   );
   counterReading(
     r,
+    'arena_gateway_revoked_sessions_total',
+    'Connects refused because the session or the player was revoked',
+    () => counters.revokedSessions,
+  );
+  counterReading(
+    r,
     'arena_gateway_skipped_state_frames_total',
     'State updates skipped for slow clients (they get a snapshot once drained)',
     () => router.skippedStateFrames,

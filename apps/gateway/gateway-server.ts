@@ -25,6 +25,7 @@ import { InvalidToken, type Session, type TokenService } from './auth/tokens.js'
 import type { ClientConnection } from './client-connection.js';
 import type { MatchmakingRequests } from './matchmaking-requests.js';
 import type { PlayerRouter } from './player-router.js';
+import type { Revocations } from '../../shared/auth/revocations.js';
 import type { Leaderboards } from '../../shared/rankings/leaderboards.js';
 import type { RedisFailures } from '../../shared/redis/failures.js';
 import { answerLeaderboardFrame, handleLeaderboardHttp } from './leaderboard-endpoint.js';
@@ -49,6 +50,8 @@ export interface GatewayServerOptions {
   gatewayId: string;
   config: ArenaConfig;
   tokens: TokenService;
+  /** The revocation list, checked at every connect. */
+  revocations: Revocations;
   router: PlayerRouter;
   matchmaking: MatchmakingRequests;
   leaderboards: Leaderboards;
@@ -67,6 +70,8 @@ export interface GatewayCounters {
   badFrames: number;
   rateLimited: number;
   rejectedUpgrades: number;
+  /** Connects refused because the session (or the player) was revoked. */
+  revokedSessions: number;
 }
 
 /** Wraps a uWS socket for the router; every call is safe after the socket closed. */
@@ -128,6 +133,7 @@ export class GatewayServer {
     badFrames: 0,
     rateLimited: 0,
     rejectedUpgrades: 0,
+    revokedSessions: 0,
   };
 
   constructor(private readonly o: GatewayServerOptions) {
@@ -259,14 +265,32 @@ export class GatewayServer {
     if (this.counters.connections >= this.o.config.gateway.maxConnections) {
       return refuse('503 Service Unavailable', 'gateway full: try another');
     }
-    this.o.tokens.verify(token).then(
+    this.admit(token).then(
       (session) => {
         if (aborted) return;
         res.cork(() => res.upgrade<SocketData>({ session }, key, protocol, extensions, context));
       },
-      (err: unknown) =>
-        refuse('401 Unauthorized', err instanceof InvalidToken ? err.message : 'unauthorized'),
+      (err: unknown) => {
+        if (err instanceof InvalidToken) return refuse('401 Unauthorized', err.message);
+        // The revocation list could not be read: refuse (fail closed); the SDK tries again.
+        this.o.redisFailures.record('revocation_check', err);
+        refuse('503 Service Unavailable', 'session check unavailable: try again');
+      },
     );
+  }
+
+  /** The session of a valid, unrevoked token; InvalidToken otherwise. */
+  private async admit(token: string): Promise<Session> {
+    const session = await this.o.tokens.verify(token);
+    if (await this.o.revocations.isRevoked(session)) {
+      this.counters.revokedSessions++;
+      this.o.log.info(
+        { playerId: session.playerId, sessionId: session.sessionId },
+        'connect refused: session revoked',
+      );
+      throw new InvalidToken('session revoked');
+    }
+    return session;
   }
 
   private open(ws: WebSocket<SocketData>): void {
@@ -276,7 +300,7 @@ export class GatewayServer {
     data.limiter = new RateLimiter(this.o.config.gateway.ratePerS, this.o.config.gateway.rateBurst);
     this.sockets.add(conn);
     this.counters.connections++;
-    this.o.tokens.issue(data.session).then(
+    this.o.tokens.issueResume(data.session).then(
       ({ token }) => {
         if (conn.closed) return;
         conn.send(

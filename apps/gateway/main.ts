@@ -15,6 +15,7 @@ import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/rankings
 import { rankingKeys } from '../../shared/rankings/keys.js';
 import { Leaderboards } from '../../shared/rankings/leaderboards.js';
 import { Seasons } from '../../shared/rankings/seasons.js';
+import { Revocations } from '../../shared/auth/revocations.js';
 import { TokenService } from './auth/tokens.js';
 import { MatchmakingRequests } from './matchmaking-requests.js';
 import { OpsServer } from '../../shared/ops/ops-server.js';
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   });
   await matchmaking.listen(redis);
   watch.start();
-  const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlS);
+  const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlS, config.auth.resumeTtlS);
+  const revocations = new Revocations(redis, keys, config.auth.tokenTtlS);
   const rankingsRedis = await connectRankingsRedis(config.redis, {
     name: `gateway ${gatewayId} rankings`,
     log,
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
     gatewayId,
     config,
     tokens,
+    revocations,
     router,
     matchmaking,
     leaderboards,

@@ -90,7 +90,10 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
   ackedSeq = 0;
 
   private ws: WebSocketLike | undefined;
-  private token: string;
+  /** The connection that got its welcome (undefined until then). */
+  private welcomedWs: WebSocketLike | undefined;
+  /** From the last welcome: short-lived, tried first when reconnecting. */
+  private resumeToken: string | undefined;
   private seq = 0;
   private gatewayIndex = 0;
   private attempts = 0;
@@ -102,7 +105,6 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
   constructor(private readonly o: ArenaClientOptions) {
     super();
     if (o.gateways.length === 0) throw new Error('ArenaClient needs at least one gateway URL');
-    this.token = o.token;
   }
 
   get connected(): boolean {
@@ -171,7 +173,9 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
 
   private open(): void {
     const base = this.o.gateways[this.gatewayIndex % this.o.gateways.length]!;
-    const url = `${base}${base.includes('?') ? '&' : '?'}v=${PROTOCOL_VERSION}&token=${encodeURIComponent(this.token)}`;
+    const resuming = this.resumeToken !== undefined;
+    const token = this.resumeToken ?? this.o.token;
+    const url = `${base}${base.includes('?') ? '&' : '?'}v=${PROTOCOL_VERSION}&token=${encodeURIComponent(token)}`;
     const factory =
       this.o.webSocket ??
       ((u: string) =>
@@ -183,6 +187,9 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
     ws.onerror = () => {};
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
+      // Refused before its welcome with the resume token (expired, say: it is short-lived):
+      // the next attempt uses the login token, which lasts the whole session.
+      if (resuming && this.welcomedWs !== ws) this.resumeToken = undefined;
       const willReconnect =
         !this.closedByUser &&
         (this.o.reconnect ?? true) &&
@@ -220,7 +227,8 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
       case 'welcome':
         this.playerId = msg.playerId;
         this.gatewayId = msg.gatewayId;
-        this.token = msg.resumeToken;
+        this.resumeToken = msg.resumeToken;
+        this.welcomedWs = this.ws;
         this.attempts = 0;
         this.connecting?.resolve();
         this.connecting = undefined;

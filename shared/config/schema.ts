@@ -64,10 +64,16 @@ export const configSchema = {
       maxLength: 512,
     }),
     tokenTtlS: int('AUTH_TOKEN_TTL_S', {
-      doc: 'Lifetime of a session token, seconds.',
+      doc: 'Lifetime of a login session, seconds: it ends then, however often the player reconnects.',
       default: '3600',
       min: 60,
       max: 2_592_000,
+    }),
+    resumeTtlS: int('AUTH_RESUME_TTL_S', {
+      doc: "Lifetime of the resume token in each welcome, seconds (never past its session's end).",
+      default: '300',
+      min: 10,
+      max: 86_400,
     }),
     guestEnabled: bool('AUTH_GUEST_ENABLED', {
       doc: 'Serve POST /auth/guest, which issues guest tokens (development).',

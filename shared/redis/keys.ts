@@ -17,6 +17,10 @@ export function realtimeKeys(prefix: string) {
     roomRoster: (roomId: string) => `${prefix}{room:${roomId}}:roster`,
     /** String: the room a player holds a seat in. */
     playerSeat: (playerId: string) => `${prefix}seat:${playerId}`,
+    /** String: unix seconds; the player's sessions that began at or before it are revoked. */
+    revokedPlayer: (playerId: string) => `${prefix}revoked:player:${playerId}`,
+    /** String: present while the login session (its token's jti) is revoked. */
+    revokedSession: (sessionId: string) => `${prefix}revoked:session:${sessionId}`,
   };
 }
 export type RealtimeKeys = ReturnType<typeof realtimeKeys>;

@@ -7,7 +7,8 @@
 //
 // It connects to the first gateway that answers (with ?v=<protocol>&token=), keeps the
 // resume token of each welcome so that a reconnect (to the next gateway, as ReconnectPolicy
-// says) puts the player back where it was, pings to measure the round trip and sync the clock
+// says) puts the player back where it was (a refused resume token, e.g. expired, is followed
+// by one attempt with the login token), pings to measure the round trip and sync the clock
 // (Time), and hands every decoded server message to MessageReceived. Frames it cannot decode
 // raise ProtocolError (counted in ProtocolErrors) and are skipped; the connection stays up.
 //
@@ -297,6 +298,24 @@ namespace Arena.Client
 
         private void OnConnectFailed(ConnectFailure failure)
         {
+            // A resume token is short-lived (and ends with its session): when a gateway refuses
+            // it, the login token, which lasts the whole session, gets one more try.
+            bool retryWithLoginToken = false;
+            if (!failure.WillRetry && failure.Error.HttpStatus == 401)
+            {
+                lock (sync)
+                {
+                    retryWithLoginToken = token != options.Token;
+                    token = options.Token;
+                }
+            }
+            if (retryWithLoginToken)
+            {
+                failure.WillRetry = true;
+                Raise(ConnectFailed, failure);
+                connection.Open();
+                return;
+            }
             Raise(ConnectFailed, failure);
             if (!failure.WillRetry) FailConnecting(failure.Error);
         }

@@ -306,6 +306,29 @@ namespace Arena.Client.Tests
         }
 
         [Test]
+        public void ClientFallsBackToTheLoginTokenWhenTheResumeTokenIsRefused()
+        {
+            // The resume token is short-lived: a gateway answers 401 once it has expired.
+            var gateways = new ScriptedGateways(uri => uri.Query.Contains("token=resume") ? Refused(401) : null);
+            var log = new EventLog();
+            var client = Client(gateways, log);
+            client.Connect();
+            ScriptedTransport a = gateways.NextConnected("a");
+            a.Deliver(Frame(ServerType.Welcome, 1, "g-1", "gw-a", "resume-1"));
+            log.WaitFor("welcome");
+            a.ServerClose(1006, "lost");
+            log.WaitFor("disconnected 1006");
+            ScriptedTransport b = gateways.Next("b");
+            ScriptedTransport c = gateways.NextConnected("c");
+            Assert.Equal("ws://b/ws?v=1&token=resume-1", b.Uri.ToString(), "tries the resume token first");
+            Assert.Equal("ws://c/ws?v=1&token=session-token", c.Uri.ToString(), "then the login token");
+            c.Deliver(Frame(ServerType.Welcome, 1, "g-1", "gw-c", "resume-2"));
+            Assert.Equal("welcome g-1 gw-c", log.WaitFor("welcome"));
+            Assert.True(client.IsConnected, "connected again");
+            client.Close();
+        }
+
+        [Test]
         public void ClientSkipsUndecodableFramesAndKeepsGoing()
         {
             var gateways = new ScriptedGateways();
