@@ -1,6 +1,4 @@
 /** Room server process: `tsx apps/room-server/main.ts`, configured by environment variables. */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { instanceId } from '../../shared/config/instance-id.js';
 import { ConfigError, loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
@@ -17,6 +15,7 @@ import { RatingStore } from '../../shared/rankings/rating-store.js';
 import { Seasons } from '../../shared/rankings/seasons.js';
 import { applyWithRetry } from './apply-with-retry.js';
 import { MatchEventProducer } from './match-log/match-event-producer.js';
+import { spillDirFor } from './match-log/spill-dir.js';
 import { games } from './games/index.js';
 import { OpsServer } from '../../shared/ops/ops-server.js';
 import { redisCheck, tcpCheck } from '../../shared/ops/readiness.js';
@@ -38,8 +37,13 @@ async function main(): Promise<void> {
   const matchLog = new MatchEventProducer({
     brokers: config.kafka.brokers,
     clientId: `${config.kafka.clientId}-${id}`,
-    spillDir: config.matchLog.spillDir || join(tmpdir(), `arena-match-log-${id}`),
+    spillDir: spillDirFor({
+      spillDir: config.matchLog.spillDir,
+      serverId: config.roomServer.id,
+      port: config.roomServer.port,
+    }),
     maxInMemory: config.matchLog.memoryEvents,
+    maxPending: config.matchLog.maxPendingEvents,
     partitions: config.matchLog.partitions,
     log,
   });

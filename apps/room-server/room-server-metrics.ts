@@ -142,13 +142,13 @@ export class RoomServerMetrics {
     counterReading(
       r,
       'arena_match_log_spilled_events_total',
-      'Match events spilled to disk during a Kafka outage',
+      'Match events that waited on disk only (memory full) during a Kafka outage',
       () => matchLog.spilled,
     );
     counterReading(
       r,
       'arena_match_log_dropped_events_total',
-      'Match events lost (spill disk failed)',
+      'Match events lost: buffer full (MATCH_LOG_MAX_PENDING_EVENTS), spill disk failed or corrupt segment line',
       () => matchLog.dropped,
     );
     return this;

@@ -249,7 +249,7 @@ export const configSchema = {
       max: 1024,
     }),
     spillDir: str('MATCH_LOG_SPILL_DIR', {
-      doc: 'Where a room server spills match events while Kafka is unreachable (default: <tmp>/arena-match-log-<server>).',
+      doc: 'Write-ahead match events until Kafka acks them (default: <tmp>/arena-match-log-<id or host-port>).',
       default: '',
       allowEmpty: true,
     }),
@@ -258,6 +258,12 @@ export const configSchema = {
       default: '100000',
       min: 100,
       max: 10_000_000,
+    }),
+    maxPendingEvents: int('MATCH_LOG_MAX_PENDING_EVENTS', {
+      doc: 'Match events waiting for Kafka (memory and disk) before new ones are dropped and counted.',
+      default: '5000000',
+      min: 1000,
+      max: 1_000_000_000,
     }),
     indexerGroup: str('LOG_INDEXER_GROUP', {
       doc: 'Kafka consumer group of the log indexers.',

@@ -9,6 +9,8 @@ export interface MatchEventProducerOptions {
   clientId: string;
   spillDir: string;
   maxInMemory: number;
+  /** Events waiting (memory and disk) before new ones are dropped and counted. */
+  maxPending?: number;
   partitions: number;
   log: Logger;
   /** Events per Kafka request. */
@@ -18,8 +20,10 @@ export interface MatchEventProducerOptions {
 /**
  * Sends match events to Kafka, keyed by match id (a match's events stay in order in one
  * partition), with the idempotent producer and gzip batches. publish() never blocks and never
- * fails: events wait in a SpillBuffer (memory, then disk) while Kafka is unreachable and go
- * out, oldest first, when it is back.
+ * fails: it writes the event ahead to a segment on disk (SpillBuffer), so once it returns the
+ * event survives a crash of this process, and a restart on the same spill directory sends it.
+ * Events wait while Kafka is unreachable and go out, oldest first, when it is back; a segment
+ * is deleted only after Kafka acknowledged all of it. Every lost event is counted and logged.
  */
 export class MatchEventProducer {
   private readonly buffer: SpillBuffer<MatchEvent>;
@@ -41,12 +45,28 @@ export class MatchEventProducer {
       requestTimeout: 10_000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
+    let diskErrors = 0;
+    let lastDiskErrorLog = 0;
     this.buffer = new SpillBuffer<MatchEvent>({
       dir: o.spillDir,
       maxInMemory: o.maxInMemory,
+      maxPending: o.maxPending ?? 5_000_000,
       segmentSize: 10_000,
-      onDrop: (count, reason) => o.log.error({ count, reason }, 'match events dropped: spill disk failed'),
+      onDrop: (count, reason) => o.log.error({ count, reason }, 'match events dropped'),
+      onDiskError: (reason) => {
+        // Once per 10 s at most: a full disk fails every event.
+        diskErrors++;
+        if (Date.now() - lastDiskErrorLog < 10_000) return;
+        lastDiskErrorLog = Date.now();
+        o.log.error({ reason, events: diskErrors }, 'match events held in memory only: spill disk failed');
+        diskErrors = 0;
+      },
     });
+    if (this.buffer.recovered > 0)
+      o.log.info(
+        { events: this.buffer.recovered, dir: o.spillDir },
+        'match events from an earlier run to send',
+      );
   }
 
   get pending(): number {
@@ -78,7 +98,10 @@ export class MatchEventProducer {
     this.loopDone = this.loop();
   }
 
-  /** Sends what is buffered (up to `timeoutMs`), then disconnects; what remains stays on disk. */
+  /**
+   * Sends what is buffered while Kafka is connected (up to `timeoutMs`), then disconnects.
+   * Every event is already on disk: what was not acknowledged stays there for the next run.
+   */
   async stop(timeoutMs = 5_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.buffer.size > 0 && Date.now() < deadline && this.producer)
@@ -87,6 +110,12 @@ export class MatchEventProducer {
     this.wake?.();
     await this.loopDone;
     await this.producer?.disconnect().catch(() => {});
+    this.buffer.close();
+    if (this.buffer.size > 0)
+      this.o.log.info(
+        { events: this.buffer.size, dir: this.o.spillDir },
+        'match events left on disk for the next run',
+      );
   }
 
   /** Resolves once everything published so far has been acknowledged by Kafka. */
