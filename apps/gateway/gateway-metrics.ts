@@ -15,6 +15,8 @@ export function gatewayMetrics(
   router: PlayerRouter,
   watch: QueueWatch,
   redisFailures: RedisFailures,
+  matchmaking: { cancelledAway: number },
+  guestLogins: { refused: number },
 ): Registry {
   const r = createMetricsRegistry();
   redisFailures.register(r);
@@ -81,6 +83,18 @@ export function gatewayMetrics(
     'arena_gateway_rejected_upgrades_total',
     'WebSocket upgrades refused (bad token, protocol version, gateway full)',
     () => counters.rejectedUpgrades,
+  );
+  counterReading(
+    r,
+    'arena_gateway_tickets_cancelled_away_total',
+    'Tickets cancelled because a queued player stayed disconnected past GATEWAY_QUEUE_AWAY_GRACE_MS',
+    () => matchmaking.cancelledAway,
+  );
+  counterReading(
+    r,
+    'arena_gateway_guest_logins_refused_total',
+    'Guest logins refused by the per-address rate limit (429)',
+    () => guestLogins.refused,
   );
   counterReading(
     r,

@@ -21,6 +21,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '../../shared/protocol/index.js';
 import { handleGuestLogin } from './auth/guest-endpoint.js';
+import { GuestLoginLimit } from './auth/guest-rate-limit.js';
 import { InvalidToken, type Session, type TokenService } from './auth/tokens.js';
 import type { ClientConnection } from './client-connection.js';
 import type { MatchmakingRequests } from './matchmaking-requests.js';
@@ -106,6 +107,10 @@ export function hardFrameCap(maxFrameBytes: number): number {
   return Math.max(64 * 1024, maxFrameBytes * 4);
 }
 
+function remoteAddress(res: HttpResponse): string {
+  return Buffer.from(res.getRemoteAddressAsText()).toString();
+}
+
 function tokenFrom(req: HttpRequest): { token: string; version: number } {
   const params = new URLSearchParams(req.getQuery() ?? '');
   const auth = req.getHeader('authorization');
@@ -124,6 +129,8 @@ export class GatewayServer {
   /** Set by stop(): an upgrade on a kept-alive HTTP connection must not open a socket here now. */
   private stopping = false;
   private readonly sockets = new Set<UwsConnection>();
+  /** Guest logins per client address (AUTH_GUEST_LOGINS_PER_MIN). */
+  readonly guestLogins: GuestLoginLimit;
   readonly counters: GatewayCounters = {
     connections: 0,
     framesIn: 0,
@@ -138,6 +145,7 @@ export class GatewayServer {
 
   constructor(private readonly o: GatewayServerOptions) {
     const gw = o.config.gateway;
+    this.guestLogins = new GuestLoginLimit(o.config.auth.guestLoginsPerMin);
     const statics = loadStaticFiles(gw.staticDir);
     this.app = App()
       .ws<SocketData>('/ws', {
@@ -162,10 +170,17 @@ export class GatewayServer {
           this.sockets.delete(conn);
           this.counters.connections--;
           o.router.disconnected(conn);
+          if (ws.getUserData().ready) this.background(o.matchmaking.disconnected(conn), 'queue_away');
         },
       })
       .post('/auth/guest', (res) => {
-        if (o.config.auth.guestEnabled) handleGuestLogin(res, o.tokens);
+        if (o.config.auth.guestEnabled && !this.guestLogins.take(remoteAddress(res))) {
+          o.log.warn({ address: remoteAddress(res) }, 'guest login refused: rate limit');
+          res
+            .writeStatus('429 Too Many Requests')
+            .writeHeader('retry-after', '60')
+            .end('too many guest logins');
+        } else if (o.config.auth.guestEnabled) handleGuestLogin(res, o.tokens);
         else res.writeStatus('404 Not Found').end('guest login is disabled');
       })
       .get('/leaderboard', (res, req) =>

@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     inRoom: (playerId) => router.inRoom(playerId),
     connectionOf: (playerId) => router.connectionOf(playerId),
     watch,
+    seatsOf: (playerIds) => redis.mget(...playerIds.map((id) => keys.playerSeat(id))),
+    awayGraceMs: config.gateway.queueAwayGraceMs,
     log,
   });
   await matchmaking.listen(redis);
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
   const ops = await OpsServer.start({
     host: config.ops.host,
     port: config.gateway.opsPort,
-    registry: gatewayMetrics(server.counters, router, watch, redisFailures),
+    registry: gatewayMetrics(server.counters, router, watch, redisFailures, matchmaking, server.guestLogins),
     dependencies: [redisCheck('redis', redis), redisCheck('rankings-redis', rankingsRedis)],
     log,
   });

@@ -23,6 +23,10 @@ export interface MatchmakingRequestsOptions {
   connectionOf: (playerId: string) => ClientConnection | undefined;
   /** Checks that the tickets of the players told "queued" here still exist (Redis restarts). */
   watch: QueueWatch;
+  /** The rooms these players hold seats in (any gateway, any room server), in order; null: none. */
+  seatsOf: (playerIds: string[]) => Promise<(string | null)[]>;
+  /** A queued player disconnected this long (and back nowhere) loses the ticket. */
+  awayGraceMs: number;
   log: Logger;
 }
 
@@ -34,6 +38,10 @@ export interface MatchmakingRequestsOptions {
  */
 export class MatchmakingRequests {
   private subscriber: Redis | undefined;
+  /** Pending cancels of disconnected players' tickets, by player. */
+  private readonly awayTimers = new Map<string, NodeJS.Timeout>();
+  /** Tickets cancelled because a player stayed disconnected past the grace. */
+  cancelledAway = 0;
 
   constructor(private readonly o: MatchmakingRequestsOptions) {}
 
@@ -46,6 +54,8 @@ export class MatchmakingRequests {
 
   close(): void {
     this.subscriber?.disconnect();
+    for (const timer of this.awayTimers.values()) clearTimeout(timer);
+    this.awayTimers.clear();
   }
 
   /** Queues the player, or the party they lead (every member must have accepted first). */
@@ -76,6 +86,13 @@ export class MatchmakingRequests {
     }
     if (this.o.inRoom(conn.playerId))
       return this.error(conn, ErrorCode.AlreadyInRoom, 'leave your room before queueing');
+    // A seat anywhere (another session, another gateway) counts too: one match per player.
+    const seats = await this.o.seatsOf(players);
+    const seated = players.findIndex((_, i) => seats[i]);
+    if (seated >= 0) {
+      const who = seated === 0 ? 'you hold' : `${players[seated]} holds`;
+      return this.error(conn, ErrorCode.AlreadyInRoom, `${who} a seat in a room; leave it before queueing`);
+    }
     const rating = await this.o.ratings.of(players);
     let result: Awaited<ReturnType<TicketStore['enqueue']>>;
     try {
@@ -84,7 +101,10 @@ export class MatchmakingRequests {
       this.o.watch.uncertain(conn); // a timed-out enqueue may still have run
       throw err;
     }
-    if (!result.ok) return this.error(conn, ErrorCode.AlreadyQueued, result.message);
+    if (!result.ok) {
+      const code = result.code === 'already_matched' ? ErrorCode.AlreadyMatched : ErrorCode.AlreadyQueued;
+      return this.error(conn, code, result.message);
+    }
     if (players.length > 1) await this.o.tickets.announceQueued(result.ticket);
     else {
       conn.send(encodeServerMessage({ type: 'queued', queue, ticketId: result.ticket.id }));
@@ -105,10 +125,42 @@ export class MatchmakingRequests {
     if (!result.ok) this.error(conn, ErrorCode.NotQueued, result.message);
   }
 
+  /**
+   * A player's connection here closed: if they have a waiting ticket and are not back on any
+   * gateway within the grace, the ticket is cancelled (counted, logged, the party told).
+   */
+  async disconnected(conn: ClientConnection): Promise<void> {
+    const playerId = conn.playerId;
+    if (this.o.connectionOf(playerId)) return; // connected here again already
+    const mark = await this.o.tickets.markAway(playerId);
+    if (!mark) return;
+    clearTimeout(this.awayTimers.get(playerId));
+    const timer = setTimeout(() => {
+      this.awayTimers.delete(playerId);
+      this.o.tickets.cancelIfStillAway(playerId, mark).then(
+        (ticket) => {
+          if (!ticket) return;
+          this.cancelledAway++;
+          this.o.log.info(
+            { playerId, ticketId: ticket.id, queue: ticket.queue, players: ticket.players },
+            'ticket cancelled: player disconnected past the grace',
+          );
+        },
+        (err: unknown) =>
+          this.o.log.warn({ err, playerId }, 'could not cancel a disconnected player’s ticket'),
+      );
+    }, this.o.awayGraceMs);
+    timer.unref();
+    this.awayTimers.set(playerId, timer);
+  }
+
   /** Tells a player who just connected where they stand: still queued, or matched meanwhile. */
   async connected(conn: ClientConnection): Promise<void> {
     let status: Awaited<ReturnType<TicketStore['status']>>;
+    clearTimeout(this.awayTimers.get(conn.playerId));
+    this.awayTimers.delete(conn.playerId);
     try {
+      await this.o.tickets.markBack(conn.playerId);
       status = await this.o.tickets.status(conn.playerId);
     } catch (err) {
       this.o.watch.uncertain(conn); // the next check tells them where they stand

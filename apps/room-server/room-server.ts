@@ -350,6 +350,9 @@ export class RoomServer {
   private onRoomEnded(room: Room, result: MatchResult | null, reason: string): void {
     if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
     this.background(this.store.release(room.id), 'room_release');
+    // Its players may queue again (a no-show re-queue follows on the same connection, after this).
+    if (room.match.queue)
+      this.background(this.o.tickets.releaseMatch(room.match.matchId, room.rosterPlayers), 'match_release');
     this.o.log.info(
       { roomId: room.id, matchId: room.match.matchId, result, reason },
       result ? 'match ended' : `room closed (${reason})`,

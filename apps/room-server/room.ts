@@ -171,6 +171,11 @@ export class Room {
     return roster ? { matchId: roster.matchId, queue: roster.queue } : { matchId: this.id };
   }
 
+  /** Every player of a matchmade room's roster (none for an open room). */
+  get rosterPlayers(): string[] {
+    return this.rosterState?.roster.teams.flat() ?? [];
+  }
+
   get humanCount(): number {
     let n = 0;
     for (const s of this.seats.values()) if (!s.bot) n++;

@@ -75,6 +75,12 @@ export const configSchema = {
       min: 10,
       max: 86_400,
     }),
+    guestLoginsPerMin: int('AUTH_GUEST_LOGINS_PER_MIN', {
+      doc: 'Guest logins one client address may make per minute on a gateway; more get 429.',
+      default: '10',
+      min: 1,
+      max: 100_000,
+    }),
     guestEnabled: bool('AUTH_GUEST_ENABLED', {
       doc: 'Serve POST /auth/guest, which issues guest tokens (development).',
       default: 'true',
@@ -145,6 +151,12 @@ export const configSchema = {
       doc: 'How often a gateway checks its queued players’ tickets in Redis (lost ones are told to queue again).',
       default: '5000',
       min: 100,
+      max: 600_000,
+    }),
+    queueAwayGraceMs: int('GATEWAY_QUEUE_AWAY_GRACE_MS', {
+      doc: 'A queued player disconnected this long (not back on any gateway) loses the ticket (party too).',
+      default: '10000',
+      min: 0,
       max: 600_000,
     }),
     opsPort: opsPort('GATEWAY_OPS_PORT', '9100'),

@@ -33,7 +33,7 @@ export type MatchmakingEvent =
       type: 'queue_ended';
       players: string[];
       queue: string;
-      reason: 'timeout' | 'cancelled' | 'no_show';
+      reason: 'timeout' | 'cancelled' | 'no_show' | 'disconnected';
       message: string;
     }
   /** Queued by someone else: a party leader, or a room server re-queueing after no-shows. */

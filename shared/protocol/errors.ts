@@ -12,6 +12,8 @@ export const ErrorCode = {
   NotInRoster: 'not_in_roster',
   UnknownQueue: 'unknown_queue',
   AlreadyQueued: 'already_queued',
+  /** Matched and the match has not ended: no second match at once. */
+  AlreadyMatched: 'already_matched',
   NotQueued: 'not_queued',
   BadInput: 'bad_input',
   /** A dependency (Redis) failed or timed out: nothing was done, try again shortly. */

@@ -69,6 +69,7 @@ namespace Arena.Client.Protocol
         public const string NotInRoster = "not_in_roster";
         public const string UnknownQueue = "unknown_queue";
         public const string AlreadyQueued = "already_queued";
+        public const string AlreadyMatched = "already_matched";
         public const string NotQueued = "not_queued";
         public const string BadInput = "bad_input";
         public const string Internal = "internal";
