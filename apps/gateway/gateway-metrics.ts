@@ -116,6 +116,12 @@ export function gatewayMetrics(
   );
   counterReading(
     r,
+    'arena_gateway_refused_placements_total',
+    'Joins a room server refused because it could not host the room (full); placed on the next choice',
+    () => router.refusedPlacements,
+  );
+  counterReading(
+    r,
     'arena_gateway_dropped_link_frames_total',
     'Frames for room servers dropped on a full link',
     () => router.droppedLinkFrames,

@@ -37,6 +37,10 @@ interface RoomRoute {
   seated: boolean;
   /** Joins refused as room_unavailable so far: bounded like any other retry. */
   refusals?: number;
+  /** Servers that refused to host this room (full, or not hosting its game): placed elsewhere. */
+  refusedBy?: Set<string>;
+  /** The room's game, when the join named it: only servers hosting it are chosen. */
+  game?: string;
 }
 
 interface Player {
@@ -80,6 +84,8 @@ export class PlayerRouter {
   lateInputs = 0;
   /** Inputs refused because their link frame would exceed the bound set by the client frame. */
   oversizedForwards = 0;
+  /** Joins a room server refused because it could not host the room (full): placed elsewhere. */
+  refusedPlacements = 0;
 
   constructor(private readonly o: PlayerRouterOptions) {
     this.links = new RoomLinkPool(
@@ -256,7 +262,9 @@ export class PlayerRouter {
   private async route(player: Player, route: RoomRoute, attempt: number): Promise<void> {
     let server: RoomServerInfo | undefined;
     try {
-      server = await this.o.placement.ownerOf(route.roomId, this.downServers());
+      const avoid = this.downServers();
+      for (const id of route.refusedBy ?? []) avoid.add(id);
+      server = await this.o.placement.ownerOf(route.roomId, avoid, route.game);
     } catch (err) {
       this.o.redisFailures.record('placement', err, { roomId: route.roomId, playerId: player.conn.playerId });
     }
@@ -305,6 +313,13 @@ export class PlayerRouter {
         route.refusals = 0;
         return;
       case 'rejected':
+        if (msg.code === ErrorCode.CannotHost) {
+          // Full (or not hosting the game): the next placement leaves this server out.
+          (route.refusedBy ??= new Set()).add(serverId);
+          this.refusedPlacements++;
+          route.refusals = (route.refusals ?? 0) + 1;
+          return this.retry(player, route, route.refusals);
+        }
         if (msg.code === ErrorCode.RoomUnavailable) {
           route.refusals = (route.refusals ?? 0) + 1;
           return this.retry(player, route, route.refusals);

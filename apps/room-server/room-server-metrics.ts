@@ -111,6 +111,12 @@ export class RoomServerMetrics {
     );
     counterReading(
       r,
+      'arena_room_server_refused_full_total',
+      'Joins refused at ROOM_MAX_ROOMS (the gateway places the room on the next choice)',
+      () => server.counters.refusedFull,
+    );
+    counterReading(
+      r,
       'arena_room_server_matches_ended_total',
       'Matches that ended with a result',
       () => server.counters.matchesEnded,

@@ -49,6 +49,8 @@ export interface RoomServerCounters {
   /** Rooms given up because another server owns them now (their players follow it). */
   roomsMoved: number;
   roomErrors: number;
+  /** Joins refused because the server was at ROOM_MAX_ROOMS (the gateway placed the room elsewhere). */
+  refusedFull: number;
   matchesEnded: number;
   /** Date.now() of the last heartbeat Redis accepted. */
   lastHeartbeatMs: number;
@@ -79,6 +81,7 @@ export class RoomServer {
     ownershipReasserted: 0,
     roomsMoved: 0,
     roomErrors: 0,
+    refusedFull: 0,
     matchesEnded: 0,
     lastHeartbeatMs: 0,
   };
@@ -185,7 +188,13 @@ export class RoomServer {
   }
 
   private async beat(): Promise<void> {
-    await this.registry.heartbeat({ id: this.o.id, address: this.address });
+    await this.registry.heartbeat({
+      id: this.o.id,
+      address: this.address,
+      games: [this.o.game.name],
+      rooms: this.rooms.size + this.opening.size,
+      maxRooms: this.o.config.roomServer.maxRooms,
+    });
     this.counters.lastHeartbeatMs = Date.now();
   }
 
@@ -315,7 +324,13 @@ export class RoomServer {
 
   private async openOnce(roomId: string, options: JoinOptions): Promise<Opened> {
     if (this.rooms.size >= this.o.config.roomServer.maxRooms) {
-      return { ok: false, code: ErrorCode.RoomUnavailable, message: 'room server is at capacity' };
+      // The gateway leaves this server out for this room and moves it to the next choice.
+      this.counters.refusedFull++;
+      this.o.log.warn(
+        { roomId, rooms: this.rooms.size },
+        'at ROOM_MAX_ROOMS: refused a new room (placed elsewhere)',
+      );
+      return { ok: false, code: ErrorCode.CannotHost, message: `room server ${this.o.id} is at capacity` };
     }
     if (!(await this.store.ownedByMe(roomId))) {
       return {

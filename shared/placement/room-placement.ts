@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { rendezvousOwner } from '../hashing/rendezvous.js';
 import type { RealtimeKeys } from '../redis/keys.js';
-import type { RoomServerInfo, RoomServerRegistry } from './registry.js';
+import { canHost, type RoomServerInfo, type RoomServerRegistry } from './registry.js';
 
 // Moves a room to a new owner only if its recorded owner is still the one the caller saw
 // (or none): two gateways that notice the same dead server agree on one successor.
@@ -16,7 +16,9 @@ return current`;
 /**
  * Finds the room server that owns a room. A running room stays where it is recorded (a new
  * room server takes only new rooms); a room without a live owner goes to the rendezvous
- * choice among live servers, recorded atomically.
+ * choice among the live servers that host its game and have room for it (as advertised in
+ * their heartbeats), recorded atomically. A caller that was refused by the recorded owner
+ * (full, or not hosting the game) passes it in `avoid`: the room moves to the next choice.
  */
 export class RoomPlacement {
   constructor(
@@ -27,9 +29,14 @@ export class RoomPlacement {
 
   /**
    * @param avoid servers the caller knows to be unreachable even if their heartbeat has not
-   * expired yet (e.g. its link to them just dropped).
+   * expired yet (e.g. its link to them just dropped), or that refused this room.
+   * @param game the room's game when known: only servers hosting it are chosen.
    */
-  async ownerOf(roomId: string, avoid: ReadonlySet<string> = new Set()): Promise<RoomServerInfo | undefined> {
+  async ownerOf(
+    roomId: string,
+    avoid: ReadonlySet<string> = new Set(),
+    game?: string,
+  ): Promise<RoomServerInfo | undefined> {
     const [recorded, live] = await Promise.all([
       this.redis.get(this.keys.roomOwner(roomId)),
       this.registry.live(),
@@ -38,7 +45,8 @@ export class RoomPlacement {
     const byId = new Map(candidates.map((s) => [s.id, s]));
     if (recorded && byId.has(recorded)) return byId.get(recorded);
 
-    const chosen = rendezvousOwner(roomId, byId.keys());
+    const eligible = candidates.filter((s) => canHost(s, game)).map((s) => s.id);
+    const chosen = rendezvousOwner(roomId, eligible);
     if (!chosen) return undefined;
     const winner = (await this.redis.eval(
       CLAIM,

@@ -10,6 +10,12 @@ export const ErrorCode = {
   RoomEnded: 'room_ended',
   RoomUnavailable: 'room_unavailable',
   NotInRoster: 'not_in_roster',
+  /** The game refused the join (Game.canJoin); the message is the game's reason. */
+  JoinRefused: 'join_refused',
+  /** The game or its room options are not valid here (unknown game, options the game refused). */
+  BadRoomOptions: 'bad_room_options',
+  /** Link only: this room server cannot take the room (full, or not hosting its game); placed elsewhere. */
+  CannotHost: 'cannot_host',
   UnknownQueue: 'unknown_queue',
   AlreadyQueued: 'already_queued',
   /** Matched and the match has not ended: no second match at once. */

@@ -9,6 +9,8 @@ export function realtimeKeys(prefix: string) {
     roomServers: `${prefix}rs:live`,
     /** Hash: room-server id -> "host:port" of its gateway link. */
     roomServerAddresses: `${prefix}rs:addr`,
+    /** Hash: room-server id -> JSON {games, rooms, maxRooms}: what it hosts and how full it is. */
+    roomServerMeta: `${prefix}rs:meta`,
     /** String: id of the room server that runs the room. */
     roomOwner: (roomId: string) => `${prefix}{room:${roomId}}:owner`,
     /** String (msgpack): the room's last checkpoint. */
