@@ -34,6 +34,7 @@ export function shipAt(board: Board, x: number, y: number): number {
   );
 }
 
+/** True once every cell of the ship has been hit. */
 export const isSunk = (ship: Ship): boolean => ship.hits >= ship.len;
 
 /**

@@ -128,6 +128,57 @@ describe('battleship hidden information', () => {
   });
 });
 
+describe('battleship hidden information over whole matches', () => {
+  /** Cells of `owner`'s ships not sunk yet, as "x,y": what the opponent must not learn. */
+  const hiddenCells = (state: BattleshipState, owner: string) =>
+    new Set(
+      state.boards[owner]!.ships.filter((s) => s.hits < s.len).flatMap((s) =>
+        shipCells(s).map((c) => `${c.x},${c.y}`),
+      ),
+    );
+  /** Every (x, y) pair a value mentions, however nested, as "x,y". */
+  const cellsIn = (value: unknown, out = new Set<string>()): Set<string> => {
+    if (typeof value !== 'object' || value === null) return out;
+    const o = value as Record<string, unknown>;
+    if (typeof o.x === 'number' && typeof o.y === 'number') out.add(`${o.x},${o.y}`);
+    for (const v of Object.values(o)) cellsIn(v, out);
+    return out;
+  };
+
+  it.each([11, 12, 13])(
+    "no view or message to a player ever names a cell of the enemy's unsunk ships it has not hit (seed %i)",
+    (seed) => {
+      const room = createTestRoom(battleship, { seed });
+      room.join('ann');
+      room.addBot('bot');
+      const annFired = new Set<string>();
+      let x = 0;
+      let y = 0;
+      while (!room.ended && room.tick < 2_000) {
+        const hidden = hiddenCells(room.state, 'bot');
+        for (const c of annFired) hidden.delete(c); // ann's own shots are hers to know
+        // What ann learns about the bot's board: entities on it, and every message except
+        // `incoming` (those name cells of her own board, where the bot fired).
+        const seen = cellsIn(Object.values(room.view('ann')).filter((e) => e.owner === 'bot'));
+        for (const m of room.takeMessages('ann')) if (m.type !== 'incoming') cellsIn(m.data, seen);
+        const leaked = [...seen].filter((c) => hidden.has(c));
+        expect(leaked, `tick ${room.tick}`).toEqual([]);
+        if (room.state.turn === 'ann') {
+          room.input('ann', { x, y });
+          annFired.add(`${x},${y}`);
+          x = (x + 1) % 10;
+          if (x === 0) y++;
+        }
+        room.tickN();
+      }
+      expect(room.ended).toBe(true);
+      // At the end the whole fleet is revealed: the check above would have caught it earlier.
+      const bobShips = Object.values(room.view('ann')).filter((e) => e.k === 'ship' && e.owner === 'bot');
+      expect(bobShips).toHaveLength(5);
+    },
+  );
+});
+
 describe('battleship turns', () => {
   it('answers the shooter and the target, emits shot events and passes the turn', () => {
     const room = startedRoom();
