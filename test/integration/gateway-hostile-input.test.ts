@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { pack } from 'msgpackr';
+import { pack, Packr } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientType, CloseCode, encodeClientMessage, ErrorCode } from '../../shared/protocol/index.js';
 import type { ArenaClient } from '../../shared/client/index.js';
@@ -94,12 +94,40 @@ describe('gateway under hostile input (real gateway and room server processes)',
 
   it('keeps frames a client sends before its welcome, in order', async () => {
     const raw = await rawSocket(0); // resolves on open: the welcome is still being signed
+    raw.ws.send(encodeClientMessage({ type: 'ping', clientTime: 1 }));
     raw.ws.send(encodeClientMessage({ type: 'join', roomId, options: { bots: 0 } }));
-    raw.ws.send(encodeClientMessage({ type: 'ping', clientTime: 42 }));
+    for (const clientTime of [2, 3, 4, 5]) raw.ws.send(encodeClientMessage({ type: 'ping', clientTime }));
+    await raw.until(
+      (s) =>
+        s.received.some((m) => m.type === 'joined') &&
+        s.received.filter((m) => m.type === 'pong').length === 5,
+      'joined and five pongs',
+    );
+    // The welcome first, then every pong in the order its ping was sent (the gateway answers
+    // them itself), and the join (answered by the room server) went through too.
+    expect(raw.received[0]?.type).toBe('welcome');
+    const pongs = raw.received.flatMap((m) => (m.type === 'pong' ? [m.clientTime] : []));
+    expect(pongs).toEqual([1, 2, 3, 4, 5]);
+    expect(raw.received.filter((m) => m.type === 'joined')).toHaveLength(1);
+    expect(raw.errors()).toEqual([]);
+  });
+
+  it('refuses a small input frame built of shared references instead of expanding it onto the link', async () => {
+    const raw = await rawSocket(0);
+    raw.ws.send(encodeClientMessage({ type: 'join', roomId, options: { bots: 0 } }));
     await raw.until((s) => s.received.some((m) => m.type === 'joined'), 'joined');
-    const types = raw.received.map((m) => m.type);
-    expect(types[0]).toBe('welcome');
-    expect(types).toContain('pong');
+    // 22 levels of [x, x] with msgpackr's shared references: ~320 bytes that re-encoded as
+    // plain data become a ~90 MB link frame (this stalled a gateway and cut its link).
+    let value: unknown = 'x'.repeat(20);
+    for (let i = 0; i < 22; i++) value = [value, value];
+    const frame = new Packr({ structuredClone: true, useRecords: false }).pack([ClientType.Input, 1, value]);
+    expect(frame.length).toBeLessThan(400);
+    raw.ws.send(frame);
+    raw.ws.send(encodeClientMessage({ type: 'ping', clientTime: 99 }));
+    await raw.until((s) => s.received.some((m) => m.type === 'pong' && m.clientTime === 99), 'pong');
+    expect(raw.errors().map((e) => (e.type === 'error' ? e.code : ''))).toEqual([ErrorCode.BadFrame]);
+    expect(raw.closed).toBeUndefined();
+    await othersUnaffected(0); // the gateway's link to the room server is still up
   });
 
   it('rejects invalid game input inside a room without applying it', async () => {
