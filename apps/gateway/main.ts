@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const registry = new RoomServerRegistry(redis, keys, config.registry.ttlMs);
   const router = new PlayerRouter({
     gatewayId,
+    linkSecret: config.link.secret,
     redis,
     keys,
     placement: new RoomPlacement(redis, keys, registry),

@@ -10,13 +10,12 @@ import {
   ServerType,
   type ClientMessage,
   type JoinOptions,
-  type RoomToGateway,
 } from '../../shared/protocol/index.js';
 import { maxForwardBytes } from '../../shared/protocol/forward-bound.js';
 import type { RedisFailures } from '../../shared/redis/failures.js';
 import type { RealtimeKeys } from '../../shared/redis/keys.js';
 import type { ClientConnection } from './client-connection.js';
-import { RoomLinkPool } from './room-link-pool.js';
+import { RoomLinkPool, type RoomLinkMessage } from './room-link-pool.js';
 
 /** Unseat reasons after which the player's seat lives on elsewhere: follow it there. */
 const FOLLOW_REASONS = new Set(['moved', 'server_stopping', 'no_room', 'room_error']);
@@ -54,6 +53,8 @@ interface Player {
 
 export interface PlayerRouterOptions {
   gatewayId: string;
+  /** LINK_SECRET: proves this gateway to room servers. */
+  linkSecret: string;
   redis: Redis;
   keys: RealtimeKeys;
   placement: RoomPlacement;
@@ -90,6 +91,7 @@ export class PlayerRouter {
   constructor(private readonly o: PlayerRouterOptions) {
     this.links = new RoomLinkPool(
       o.gatewayId,
+      o.linkSecret,
       o.linkMaxBufferedBytes,
       2_000,
       {
@@ -302,7 +304,7 @@ export class PlayerRouter {
     }, delay);
   }
 
-  private onRoomMessage(serverId: string, msg: RoomToGateway): void {
+  private onRoomMessage(serverId: string, msg: RoomLinkMessage): void {
     if (msg.type === 'deliver') return this.deliver(serverId, msg.playerIds, msg.frame);
     const player = this.players.get(msg.playerId);
     const route = player?.room;

@@ -1,7 +1,8 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { splitHostPort } from '../../shared/config/host-port.js';
 import { FramedSocket } from '../../shared/link/framed-socket.js';
 import type { Logger } from '../../shared/log/logger.js';
+import { linkProof } from '../../shared/link/link-auth.js';
 import type { RoomServerInfo } from '../../shared/placement/registry.js';
 import {
   encodeGatewayToRoom,
@@ -15,8 +16,11 @@ const MAX_LINK_FRAME_BYTES = 4 * 1024 * 1024;
 /** Frames held while a link is still connecting. */
 export const MAX_PENDING_FRAMES = 10_000;
 
+/** What a room server sends once the link is up (its challenge is the pool's business). */
+export type RoomLinkMessage = Exclude<RoomToGateway, { type: 'challenge' }>;
+
 export interface RoomLinkHandler {
-  onMessage(serverId: string, msg: RoomToGateway): void;
+  onMessage(serverId: string, msg: RoomLinkMessage): void;
   /** The link is gone (closed, or never connected); `connected` says whether it ever was. */
   onLinkLost(serverId: string, connected: boolean): void;
 }
@@ -30,8 +34,10 @@ interface Link {
 
 /**
  * One multiplexed TCP link per room server, opened on first use and reopened on the next
- * use after it drops. Sends are bounded: while connecting, frames wait in a capped queue;
- * once connected, a room server that stops reading makes send() return false.
+ * use after it drops. A link counts as connected once the room server's challenge is
+ * answered with this gateway's hello and proof of LINK_SECRET (shared/link/link-auth.ts).
+ * Sends are bounded: while connecting, frames wait in a capped queue; once connected, a room
+ * server that stops reading makes send() return false.
  */
 export class RoomLinkPool {
   private readonly links = new Map<string, Link>();
@@ -41,6 +47,8 @@ export class RoomLinkPool {
 
   constructor(
     private readonly gatewayId: string,
+    /** LINK_SECRET, to answer each room server's challenge. */
+    private readonly linkSecret: string,
     private readonly maxBufferedBytes: number,
     private readonly connectTimeoutMs: number,
     private readonly handler: RoomLinkHandler,
@@ -101,7 +109,11 @@ export class RoomLinkPool {
         maxBufferedBytes: this.maxBufferedBytes,
         onFrame: (frame) => {
           const msg = parseRoomToGateway(frame);
-          if (msg) this.handler.onMessage(server.id, msg);
+          if (!link.connected) {
+            if (msg?.type !== 'challenge') return link.socket.close('room server sent no challenge');
+            return this.answerChallenge(link, socket, msg.nonce);
+          }
+          if (msg && msg.type !== 'challenge') this.handler.onMessage(server.id, msg);
           else this.log.warn({ serverId: server.id }, 'malformed frame from room server: ignored');
         },
         onClose: (reason) => {
@@ -111,13 +123,16 @@ export class RoomLinkPool {
         },
       }),
     };
-    socket.once('connect', () => {
-      socket.setTimeout(0);
-      link.connected = true;
-      link.socket.send(encodeGatewayToRoom({ type: 'hello', gatewayId: this.gatewayId }));
-      for (const frame of link.pending.splice(0)) link.socket.send(frame);
-    });
     this.links.set(server.id, link);
     return link;
+  }
+
+  /** The room server's first frame: prove LINK_SECRET, then send what waited for the link. */
+  private answerChallenge(link: Link, socket: Socket, nonce: Uint8Array): void {
+    socket.setTimeout(0);
+    link.connected = true;
+    const proof = linkProof(this.linkSecret, nonce, this.gatewayId);
+    link.socket.send(encodeGatewayToRoom({ type: 'hello', gatewayId: this.gatewayId, proof }));
+    for (const frame of link.pending.splice(0)) link.socket.send(frame);
   }
 }

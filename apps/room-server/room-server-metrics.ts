@@ -81,6 +81,12 @@ export class RoomServerMetrics {
     );
     counterReading(
       r,
+      'arena_room_server_links_refused_total',
+      'Link connections closed because the peer did not prove LINK_SECRET (no, bad or late hello)',
+      () => server.linkStats.refusedLinks,
+    );
+    counterReading(
+      r,
       'arena_room_server_checkpoints_total',
       'Room checkpoints written',
       () => server.counters.checkpoints,

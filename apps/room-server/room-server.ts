@@ -98,7 +98,7 @@ export class RoomServer {
     this.store = new RoomStore(o.redis, keys, o.id, Math.max(3_600_000, rs.resumeGraceMs * 4));
     this.registry = new RoomServerRegistry(o.redis, keys, o.config.registry.ttlMs);
     this.links = new GatewayLinkServer(
-      rs.linkMaxBufferedBytes,
+      { secret: o.config.link.secret, maxBufferedBytes: rs.linkMaxBufferedBytes },
       {
         onMessage: (gatewayId, msg) => this.onLinkMessage(gatewayId, msg),
         onGatewayGone: (gatewayId) => {
@@ -134,11 +134,16 @@ export class RoomServer {
     return { ticks: this.tickLoop.ticks, overruns: this.tickLoop.overruns };
   }
 
-  get linkStats(): GatewayLinkServer['counters'] & { links: number; droppedSlowLinks: number } {
+  get linkStats(): GatewayLinkServer['counters'] & {
+    links: number;
+    droppedSlowLinks: number;
+    refusedLinks: number;
+  } {
     return {
       ...this.links.counters,
       links: this.links.linkCount,
       droppedSlowLinks: this.links.droppedSlowLinks,
+      refusedLinks: this.links.refusedLinks,
     };
   }
 

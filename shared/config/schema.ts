@@ -86,6 +86,14 @@ export const configSchema = {
       default: 'true',
     }),
   },
+  link: {
+    secret: str('LINK_SECRET', {
+      doc: 'Shared secret gateways prove to room servers (HMAC challenge at link hello; at least 32 characters; the default is for local development only).',
+      default: 'arena-local-development-link-secret-change-me',
+      minLength: 32,
+      maxLength: 512,
+    }),
+  },
   gateway: {
     id: str('GATEWAY_ID', {
       doc: 'Unique id of this gateway (default: gw-<host>-<pid>).',

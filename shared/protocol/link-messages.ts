@@ -17,13 +17,18 @@ export const LinkType = {
   Seated: 102,
   Unseated: 103,
   Rejected: 104,
+  Challenge: 105,
 } as const;
+
+/** Size of a link challenge's nonce and of a hello's proof (HMAC-SHA256), bytes. */
+export const LINK_NONCE_BYTES = 32;
 
 /** Most players one Deliver frame may address (a room's players on one gateway). */
 export const MAX_DELIVER_RECIPIENTS = 1024;
 
 export type GatewayToRoom =
-  | { type: 'hello'; gatewayId: string }
+  /** The answer to the room server's challenge: `proof` is link-auth.ts's HMAC over its nonce. */
+  | { type: 'hello'; gatewayId: string; proof: Uint8Array }
   | { type: 'join'; roomId: string; playerId: string; options: JoinOptions }
   | { type: 'input'; roomId: string; playerId: string; seq: number; input: unknown }
   | { type: 'leave'; roomId: string; playerId: string }
@@ -33,6 +38,8 @@ export type GatewayToRoom =
   | { type: 'resync'; roomId: string; playerId: string };
 
 export type RoomToGateway =
+  /** The room server's first frame: a fresh nonce the gateway must answer with its hello. */
+  | { type: 'challenge'; nonce: Uint8Array }
   /** An already-encoded client frame for these players. */
   | { type: 'deliver'; playerIds: string[]; frame: Uint8Array }
   | { type: 'seated'; roomId: string; playerId: string }
@@ -43,7 +50,7 @@ export type RoomToGateway =
 export function encodeGatewayToRoom(m: GatewayToRoom): Uint8Array {
   switch (m.type) {
     case 'hello':
-      return encodeFrame([LinkType.Hello, m.gatewayId]);
+      return encodeFrame([LinkType.Hello, m.gatewayId, m.proof]);
     case 'join':
       return encodeFrame([LinkType.Join, m.roomId, m.playerId, m.options]);
     case 'input':
@@ -59,6 +66,8 @@ export function encodeGatewayToRoom(m: GatewayToRoom): Uint8Array {
 
 export function encodeRoomToGateway(m: RoomToGateway): Uint8Array {
   switch (m.type) {
+    case 'challenge':
+      return encodeFrame([LinkType.Challenge, m.nonce]);
     case 'deliver':
       return encodeFrame([LinkType.Deliver, m.playerIds, m.frame]);
     case 'seated':
@@ -78,7 +87,9 @@ export function parseGatewayToRoom(bytes: Uint8Array): GatewayToRoom | undefined
   const playerId = asId(b);
   switch (type) {
     case LinkType.Hello:
-      return roomId ? { type: 'hello', gatewayId: roomId } : undefined;
+      return roomId && b instanceof Uint8Array && b.length === LINK_NONCE_BYTES
+        ? { type: 'hello', gatewayId: roomId, proof: b }
+        : undefined;
     case LinkType.Join: {
       const bots = isPlainObject(c) ? asUint(c.bots, 64) : undefined;
       return roomId && playerId && bots !== undefined
@@ -109,6 +120,10 @@ export function parseRoomToGateway(bytes: Uint8Array): RoomToGateway | undefined
   if (!decoded.ok) return undefined;
   const [type, a, b, c, d] = decoded.fields;
   switch (type) {
+    case LinkType.Challenge:
+      return a instanceof Uint8Array && a.length === LINK_NONCE_BYTES
+        ? { type: 'challenge', nonce: a }
+        : undefined;
     case LinkType.Deliver: {
       const playerIds = asIdList(a, MAX_DELIVER_RECIPIENTS);
       return playerIds && b instanceof Uint8Array ? { type: 'deliver', playerIds, frame: b } : undefined;

@@ -11,7 +11,15 @@
 /** Deepest array/map nesting a frame may have (client inputs are a few levels at most). */
 export const MAX_DECODE_DEPTH = 32;
 
-export class PlainDecodeError extends Error {}
+/** Thrown for every refused frame; carries no stack (any client can make it happen per frame). */
+export class PlainDecodeError extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -4,9 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PENDING_FRAMES, RoomLinkPool } from '../../../apps/gateway/room-link-pool.js';
 import { GatewayLinkServer } from '../../../apps/room-server/gateway-link-server.js';
 import { FrameReader, lengthPrefix } from '../../../shared/link/frame-reader.js';
+import { linkProof } from '../../../shared/link/link-auth.js';
 import {
   encodeGatewayToRoom,
+  encodeRoomToGateway,
   parseGatewayToRoom,
+  parseRoomToGateway,
   type GatewayToRoom,
   type RoomToGateway,
 } from '../../../shared/protocol/index.js';
@@ -24,6 +27,10 @@ function recordingLogger() {
   const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
   return { log, lines };
 }
+
+const SECRET = 'the-link-secret-of-this-test-0123456789';
+/** The stand-in room server's challenge (a real one sends fresh random bytes). */
+const NONCE = new Uint8Array(32).fill(5);
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -48,6 +55,7 @@ async function recordingRoomServer(options: { paused?: boolean } = {}) {
       () => socket.destroy(),
     );
     socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.write(lengthPrefix(encodeRoomToGateway({ type: 'challenge', nonce: NONCE })));
     if (options.paused) socket.pause();
   });
   const port = await listen(server);
@@ -71,7 +79,7 @@ describe('room-link pool (gateway side) under backpressure', () => {
   it(`holds at most ${MAX_PENDING_FRAMES} frames while connecting, counts and logs the drop, then delivers the held ones in order`, async () => {
     const room = await recordingRoomServer();
     const { log, lines } = recordingLogger();
-    const pool = new RoomLinkPool('gw-t', 1 << 20, 5_000, noHandler, log);
+    const pool = new RoomLinkPool('gw-t', SECRET, 1 << 20, 5_000, noHandler, log);
     cleanups.push(() => pool.closeAll());
     const server = { id: 'rs-t', address: room.address };
 
@@ -93,7 +101,11 @@ describe('room-link pool (gateway side) under backpressure', () => {
       20,
       () => `${room.frames.length} arrived`,
     );
-    expect(room.frames[0]).toEqual({ type: 'hello', gatewayId: 'gw-t' });
+    expect(room.frames[0]).toEqual({
+      type: 'hello',
+      gatewayId: 'gw-t',
+      proof: linkProof(SECRET, NONCE, 'gw-t'),
+    });
     const seqs = room.frames.slice(1).map((f) => (f.type === 'input' ? f.seq : -1));
     expect(seqs).toEqual(Array.from({ length: MAX_PENDING_FRAMES }, (_, i) => i + 1));
     expect(pool.send(server, input(MAX_PENDING_FRAMES + 6))).toBe(true);
@@ -103,7 +115,7 @@ describe('room-link pool (gateway side) under backpressure', () => {
     const room = await recordingRoomServer({ paused: true });
     const { log, lines } = recordingLogger();
     const maxBuffered = 64 * 1024;
-    const pool = new RoomLinkPool('gw-t', maxBuffered, 5_000, noHandler, log);
+    const pool = new RoomLinkPool('gw-t', SECRET, maxBuffered, 5_000, noHandler, log);
     cleanups.push(() => pool.closeAll());
     const server = { id: 'rs-slow', address: room.address };
     const payload = 'x'.repeat(16 * 1024);
@@ -148,7 +160,7 @@ describe('gateway-link server (room-server side) under backpressure', () => {
     const { log, lines } = recordingLogger();
     const gone: string[] = [];
     const links = new GatewayLinkServer(
-      64 * 1024,
+      { secret: SECRET, maxBufferedBytes: 64 * 1024 },
       { onMessage: () => {}, onGatewayGone: (g) => gone.push(g) },
       log,
     );
@@ -158,8 +170,19 @@ describe('gateway-link server (room-server side) under backpressure', () => {
     // A gateway that says hello, then never reads.
     const gateway = connect(port, '127.0.0.1');
     cleanups.push(() => gateway.destroy());
-    await new Promise((r) => gateway.once('connect', r));
-    gateway.write(lengthPrefix(encodeGatewayToRoom({ type: 'hello', gatewayId: 'gw-slow' })));
+    const nonce = await new Promise<Uint8Array>((resolve) => {
+      const reader = new FrameReader(
+        1 << 20,
+        (f) => {
+          const msg = parseRoomToGateway(f);
+          if (msg?.type === 'challenge') resolve(msg.nonce);
+        },
+        () => gateway.destroy(),
+      );
+      gateway.on('data', (chunk: Buffer) => reader.push(chunk));
+    });
+    const proof = linkProof(SECRET, nonce, 'gw-slow');
+    gateway.write(lengthPrefix(encodeGatewayToRoom({ type: 'hello', gatewayId: 'gw-slow', proof })));
     gateway.pause();
     let closed = false;
     gateway.on('close', () => (closed = true));
