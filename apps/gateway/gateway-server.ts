@@ -236,6 +236,8 @@ export class GatewayServer {
       );
     } else if (msg.type === 'party_accept')
       this.background(this.o.matchmaking.acceptParty(conn, msg.leader), 'party_accept', conn);
+    else if (msg.type === 'party_withdraw')
+      this.background(this.o.matchmaking.withdrawParty(conn, msg.leader), 'party_withdraw', conn);
     else if (msg.type === 'cancel_queue')
       this.background(this.o.matchmaking.cancel(conn), 'cancel_queue', conn);
     else this.o.router.message(conn, msg, frameBytes);

@@ -119,6 +119,15 @@ export class MatchmakingRequests {
     conn.send(encodeServerMessage({ type: 'party_accepted', leader }));
   }
 
+  /**
+   * Takes back an acceptance: the leader can no longer queue this player. A party already
+   * queued with them stays queued (cancel_queue, from any member, ends it).
+   */
+  async withdrawParty(conn: ClientConnection, leader: string): Promise<void> {
+    await this.o.tickets.withdrawParty(leader, conn.playerId);
+    conn.send(encodeServerMessage({ type: 'party_withdrawn', leader }));
+  }
+
   async cancel(conn: ClientConnection): Promise<void> {
     const result = await this.o.tickets.cancel(conn.playerId);
     // On success every party member, this player included, hears it through the channel.

@@ -51,6 +51,7 @@ export interface ArenaClientEvents extends Record<string, unknown> {
   matchFound: { matchId: string; roomId: string; queue: string; teams: string[][] };
   queueEnded: { queue: string; reason: string; message: string };
   partyAccepted: { leader: string };
+  partyWithdrawn: { leader: string };
   /** A frame from the gateway that this client could not read (binary msgpack expected). */
   protocolError: { reason: string };
 }
@@ -145,6 +146,11 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
   /** Agrees to be queued in `leaderId`'s party (valid for 10 minutes). */
   acceptParty(leaderId: string): void {
     this.send(encodeClientMessage({ type: 'party_accept', leader: leaderId }));
+  }
+
+  /** Takes back an acceptParty: that leader can no longer queue this player. */
+  withdrawParty(leaderId: string): void {
+    this.send(encodeClientMessage({ type: 'party_withdraw', leader: leaderId }));
   }
 
   cancelQueue(): void {
@@ -283,6 +289,9 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
         return;
       case 'party_accepted':
         this.emit('partyAccepted', { leader: msg.leader });
+        return;
+      case 'party_withdrawn':
+        this.emit('partyWithdrawn', { leader: msg.leader });
         return;
       case 'game_message':
         this.emit('game_message', { roomId: msg.roomId, type: msg.messageType, data: msg.data });

@@ -227,6 +227,11 @@ export class TicketStore {
       .exec();
   }
 
+  /** Takes back `member`'s acceptance of `leader`'s party. */
+  async withdrawParty(leader: string, member: string): Promise<void> {
+    await this.redis.srem(this.keys.party(leader), member);
+  }
+
   /** The members of `members` who have not accepted `leader`'s party. */
   async notInParty(leader: string, members: string[]): Promise<string[]> {
     if (members.length === 0) return [];

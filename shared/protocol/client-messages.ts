@@ -15,6 +15,7 @@ export const ClientType = {
   Queue: 10,
   CancelQueue: 11,
   PartyAccept: 12,
+  PartyWithdraw: 13,
   Leaderboard: 20,
 } as const;
 
@@ -35,6 +36,8 @@ export type ClientMessage =
   /** `party`: the other players (each must have sent party_accept for this leader first). */
   | { type: 'queue'; queue: string; party: string[] }
   | { type: 'party_accept'; leader: string }
+  /** Takes back a party_accept: this leader can no longer queue this player. */
+  | { type: 'party_withdraw'; leader: string }
   /** `query` is validated by shared/rankings/leaderboard-query.ts; the answer echoes requestId. */
   | { type: 'leaderboard'; requestId: number; query: unknown }
   | { type: 'cancel_queue' };
@@ -53,6 +56,8 @@ export function encodeClientMessage(msg: ClientMessage): Uint8Array {
       return encodeFrame([ClientType.Queue, msg.queue, msg.party]);
     case 'party_accept':
       return encodeFrame([ClientType.PartyAccept, msg.leader]);
+    case 'party_withdraw':
+      return encodeFrame([ClientType.PartyWithdraw, msg.leader]);
     case 'leaderboard':
       return encodeFrame([ClientType.Leaderboard, msg.requestId, msg.query]);
     case 'cancel_queue':
@@ -116,6 +121,11 @@ export function parseClientMessage(bytes: Uint8Array): Parsed<ClientMessage> {
       const leader = asId(a);
       if (!leader) return bad(ErrorCode.BadRequest, 'party_accept: leader must be a player id');
       return { ok: true, msg: { type: 'party_accept', leader } };
+    }
+    case ClientType.PartyWithdraw: {
+      const leader = asId(a);
+      if (!leader) return bad(ErrorCode.BadRequest, 'party_withdraw: leader must be a player id');
+      return { ok: true, msg: { type: 'party_withdraw', leader } };
     }
     case ClientType.CancelQueue:
       return { ok: true, msg: { type: 'cancel_queue' } };

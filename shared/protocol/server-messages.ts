@@ -15,6 +15,7 @@ export const ServerType = {
   MatchFound: 111,
   QueueEnded: 112,
   PartyAccepted: 113,
+  PartyWithdrawn: 114,
   Leaderboard: 120,
 } as const;
 
@@ -68,6 +69,7 @@ export type ServerMessage =
   | { type: 'match_found'; matchId: string; roomId: string; queue: string; teams: string[][] }
   | { type: 'queue_ended'; queue: string; reason: string; message: string }
   | { type: 'party_accepted'; leader: string }
+  | { type: 'party_withdrawn'; leader: string }
   | { type: 'leaderboard'; requestId: number; ok: boolean; body: unknown };
 
 export function encodeServerMessage(m: ServerMessage): Uint8Array {
@@ -96,6 +98,8 @@ export function encodeServerMessage(m: ServerMessage): Uint8Array {
       return encodeFrame([ServerType.QueueEnded, m.queue, m.reason, m.message]);
     case 'party_accepted':
       return encodeFrame([ServerType.PartyAccepted, m.leader]);
+    case 'party_withdrawn':
+      return encodeFrame([ServerType.PartyWithdrawn, m.leader]);
     case 'leaderboard':
       return encodeFrame([ServerType.Leaderboard, m.requestId, m.ok, m.body]);
   }
@@ -163,6 +167,8 @@ export function parseServerMessage(bytes: Uint8Array): ServerMessage | undefined
         : undefined;
     case ServerType.PartyAccepted:
       return asId(a) ? { type: 'party_accepted', leader: a as string } : undefined;
+    case ServerType.PartyWithdrawn:
+      return asId(a) ? { type: 'party_withdrawn', leader: a as string } : undefined;
     case ServerType.Leaderboard:
       return asUint(a) !== undefined && typeof b === 'boolean'
         ? { type: 'leaderboard', requestId: a as number, ok: b, body: c }

@@ -30,7 +30,7 @@ beforeAll(async () => {
     roomServers: 1,
     matchmakers: 1,
     env: {
-      MATCHMAKER_MODES: JSON.stringify({ duel }),
+      MATCHMAKER_MODES: JSON.stringify({ duel, duo: { ...duel, teamSize: 2 } }),
       MATCHMAKER_REGIONS: 'eu,us,asia',
       GATEWAY_QUEUE_AWAY_GRACE_MS: String(AWAY_GRACE_MS),
     },
@@ -114,6 +114,27 @@ describe('matchmaking rules: one ticket or seat per player', () => {
     queue(second, 'duel.asia');
     await second.until((s) => s.errors().length > 0 || count(s, 'queued') > 0, 'an answer to the queue');
     expect(second.errors().map((e) => e.type === 'error' && e.code)).toEqual([ErrorCode.AlreadyInRoom]);
+  });
+});
+
+describe('matchmaking rules: parties', () => {
+  // Regression (issue 12 item 6): a party acceptance could not be withdrawn.
+  it('a withdrawn acceptance no longer lets the leader queue the player', async () => {
+    const leader = await player(0);
+    const member = await player(1);
+    const id = (p: { raw: RawSocket }) => {
+      const w = p.raw.received.find((m) => m.type === 'welcome');
+      return w?.type === 'welcome' ? w.playerId : '';
+    };
+    send(member.raw, { type: 'party_accept', leader: id(leader) });
+    await member.raw.until((s) => count(s, 'party_accepted') === 1, 'party_accepted');
+    send(member.raw, { type: 'party_withdraw', leader: id(leader) });
+    await member.raw.until((s) => count(s, 'party_withdrawn') === 1, 'party_withdrawn');
+    send(leader.raw, { type: 'queue', queue: 'duo.eu', party: [id(member)] });
+    await leader.raw.until((s) => s.errors().length > 0 || count(s, 'queued') > 0, 'an answer to the queue');
+    const errors = leader.raw.errors();
+    expect(errors.map((e) => e.type === 'error' && e.code)).toEqual([ErrorCode.BadRequest]);
+    expect(errors[0]?.type === 'error' && errors[0].message).toContain(id(member));
   });
 });
 

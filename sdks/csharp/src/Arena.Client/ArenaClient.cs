@@ -232,6 +232,11 @@ namespace Arena.Client
             return Send(ClientMessages.PartyAccept(leader));
         }
 
+        public bool WithdrawParty(string leader)
+        {
+            return Send(ClientMessages.PartyWithdraw(leader));
+        }
+
         /// <summary>Asks for a leaderboard page; the LeaderboardAnswer carries the returned request id.</summary>
         public uint RequestLeaderboard(object query)
         {

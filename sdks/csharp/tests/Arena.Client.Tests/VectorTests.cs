@@ -162,6 +162,8 @@ namespace Arena.Client.Tests
                     return ClientMessages.CancelQueue();
                 case "party_accept":
                     return ClientMessages.PartyAccept((string)m["leader"]);
+                case "party_withdraw":
+                    return ClientMessages.PartyWithdraw((string)m["leader"]);
                 case "leaderboard":
                     return ClientMessages.Leaderboard((uint)(long)m["requestId"], FromNotation(m["query"]));
                 default:

@@ -33,6 +33,7 @@ namespace Arena.Client.Protocol
         public const int Queue = 10;
         public const int CancelQueue = 11;
         public const int PartyAccept = 12;
+        public const int PartyWithdraw = 13;
         public const int Leaderboard = 20;
     }
 
@@ -51,6 +52,7 @@ namespace Arena.Client.Protocol
         public const int MatchFound = 111;
         public const int QueueEnded = 112;
         public const int PartyAccepted = 113;
+        public const int PartyWithdrawn = 114;
         public const int Leaderboard = 120;
     }
 
@@ -161,6 +163,14 @@ namespace Arena.Client.Protocol
         public static byte[] PartyAccept(string leader)
         {
             var w = Frame(ClientType.PartyAccept, 2);
+            w.WriteString(leader);
+            return w.ToArray();
+        }
+
+        /// <summary>Takes back a PartyAccept: that leader can no longer queue this player.</summary>
+        public static byte[] PartyWithdraw(string leader)
+        {
+            var w = Frame(ClientType.PartyWithdraw, 2);
             w.WriteString(leader);
             return w.ToArray();
         }
@@ -330,6 +340,15 @@ namespace Arena.Client.Protocol
         public string Leader;
     }
 
+    public sealed class PartyWithdrawn : ServerMessage
+    {
+        public override string Type
+        {
+            get { return "party_withdrawn"; }
+        }
+        public string Leader;
+    }
+
     public sealed class LeaderboardAnswer : ServerMessage
     {
         public override string Type
@@ -449,6 +468,8 @@ namespace Arena.Client.Protocol
                     };
                 case ServerType.PartyAccepted:
                     return new PartyAccepted { Leader = Need(Fields.Id(Field(f, 1)), "party_accepted", "leader", "an id") };
+                case ServerType.PartyWithdrawn:
+                    return new PartyWithdrawn { Leader = Need(Fields.Id(Field(f, 1)), "party_withdrawn", "leader", "an id") };
                 case ServerType.Leaderboard:
                     return new LeaderboardAnswer
                     {
