@@ -105,7 +105,7 @@ describe('C# SDK: a whole duel', () => {
       teams: 2,
       teamSize: 1,
       window: { initial: 100, perSecond: 100, exponent: 1, max: 400 },
-      maxWaitMs: 1_500,
+      maxWaitMs: 60_000, // the two clients may queue seconds apart (Mono starts slowly)
       joinDeadlineMs: 15_000,
       noShow: 'requeue',
     };
