@@ -80,7 +80,11 @@ export class ArenaCluster {
   }
 
   async startRoomServer(id: string, extra: Record<string, string> = {}): Promise<RunningApp> {
-    const env = { ...this.env, ROOM_SERVER_ID: id, ...extra };
+    // Its match-log spill directory is this cluster's own (the default, <tmp>/arena-match-log-<id>,
+    // is shared by every rs-a of every test running at the same time); a restart with the same
+    // id finds its leftovers there, as in production.
+    const spillDir = this.env.MATCH_LOG_SPILL_DIR ?? join(this.logDir, `match-log-${id}`);
+    const env = { ...this.env, ROOM_SERVER_ID: id, MATCH_LOG_SPILL_DIR: spillDir, ...extra };
     const app = await startArenaApp('room-server', id, env, this.logDir);
     this.roomServers.push(app);
     return app;
