@@ -4,7 +4,7 @@ import type { MatchEvent } from '../../shared/events/match-events.js';
 
 export interface BulkOutcome {
   /** Events Elasticsearch refused for good (mapping errors): for the dead-letter topic. */
-  rejected: { event: MatchEvent; reason: string }[];
+  rejected: { index: number; event: MatchEvent; reason: string }[];
 }
 
 /** Thrown when Elasticsearch is down or overloaded: the whole batch should be retried. */
@@ -40,6 +40,7 @@ export async function writeBulk(
       throw new RetryableBulkError(`item ${result.status}: ${result.error.type}`);
     }
     rejected.push({
+      index: i,
       event: events[i]!,
       reason: `${result.error.type}: ${result.error.reason ?? ''}`.slice(0, 500),
     });

@@ -115,6 +115,8 @@ export class LogIndexer {
     active: () => boolean,
   ): Promise<void> {
     const valid: MatchEvent[] = [];
+    /** The Kafka message each valid event came from (same index): a dead letter names its own source. */
+    const sources: KafkaMessage[] = [];
     const dead: DeadLetter[] = [];
     for (const message of messages) {
       let value: unknown;
@@ -126,17 +128,14 @@ export class LogIndexer {
       }
       const reason = invalidMatchEvent(value);
       if (reason) dead.push({ message, partition, reason });
-      else valid.push(value as MatchEvent);
+      else {
+        valid.push(value as MatchEvent);
+        sources.push(message);
+      }
     }
     for (let i = 0; i < valid.length; i += 1_000) {
       const rejected = await this.writeWithRetry(valid.slice(i, i + 1_000), heartbeat, active);
-      for (const r of rejected) {
-        dead.push({
-          message: { ...messages[0]!, value: Buffer.from(JSON.stringify(r.event)) },
-          partition,
-          reason: r.reason,
-        });
-      }
+      for (const r of rejected) dead.push({ message: sources[i + r.index]!, partition, reason: r.reason });
     }
     if (dead.length > 0) await this.deadLetter(dead);
     this.indexed += valid.length;
