@@ -17,6 +17,7 @@ import {
   newMatchEvent,
 } from '../../shared/events/match-events.js';
 import { MATCH_EVENTS_INDEX_PREFIX } from '../../shared/events/es-mapping.js';
+import { ensureMatchEventTopics } from '../../shared/events/topics.js';
 import { samples } from '../helpers/prometheus-text.js';
 import { uniqueName } from '../helpers/services.js';
 
@@ -176,15 +177,22 @@ describe('match logs: Kafka to Elasticsearch (real broker, real node)', () => {
     expect(await searchable('ko-')).toBe(4_000);
   }, 300_000);
 
-  it('waits out an Elasticsearch outage and catches up, count exact', async () => {
-    await startIndexer(uniqueName('group-eo'));
+  it('waits out an Elasticsearch outage, retrying its bulk requests, and catches up, count exact', async () => {
+    const ix = await startIndexer(uniqueName('group-eo'));
+    const retries = async () =>
+      samples(await (await fetch(`http://127.0.0.1:${ix.opsPort}/metrics`)).text()).get(
+        'arena_indexer_bulk_retries_total',
+      ) ?? 0;
+    const retriesBefore = await retries();
     const p = producer();
     await elastic.halt();
     try {
       for (const e of events('eo-', 3_000)) p.publish(e);
       expect(await p.flushed(60_000)).toBe(true);
       await p.stop();
-      await new Promise((r) => setTimeout(r, 2_000)); // the indexer meets a dead Elasticsearch and retries
+      // The indexer has the events and meets a dead Elasticsearch: it must retry, not drop or commit.
+      await until('the indexer to retry a bulk request', async () => (await retries()) >= retriesBefore + 2);
+      expect(await searchable('eo-')).toBe(-1); // still down: nothing indexed meanwhile
     } finally {
       await elastic.resume();
     }
@@ -227,5 +235,65 @@ describe('match logs: Kafka to Elasticsearch (real broker, real node)', () => {
     });
     await consumer.disconnect();
     expect(reasons.sort()).toEqual(['id must be a UUID', 'value is not JSON']);
+  }, 300_000);
+
+  it('dead-letters each mapping rejection with its own partition, offset, key and value', async () => {
+    const tag = uniqueName('rej');
+    const k = new Kafka({
+      clientId: 'rejects',
+      brokers: [kafka.env.KAFKA_BROKERS!],
+      logLevel: logLevel.NOTHING,
+    });
+    const raw = k.producer();
+    await raw.connect();
+    await ensureMatchEventTopics(k, 6); // this test may run alone (-t): nothing created the topic yet
+    // Valid events first, then two the strict mapping refuses (an unknown field), in one partition:
+    // the indexer gets them in one batch, and the rejected ones are not the batch's first message.
+    const good = events(`${tag}-ok-`, 3, 3).map((e) => ({ key: `${tag}-ok`, value: JSON.stringify(e) }));
+    const bad = [1, 2].map((n) => ({
+      key: `${tag}-bad-${n}`,
+      value: JSON.stringify({ ...events(`${tag}-bad-`, 1)[0]!, unexpected: n }),
+    }));
+    const [meta] = await raw.send({
+      topic: MATCH_EVENTS_TOPIC,
+      messages: [...good, ...bad].map((m) => ({ ...m, partition: 4 })),
+    });
+    await raw.disconnect();
+    const base = BigInt(meta!.baseOffset!);
+    await startIndexer(uniqueName('group-rej'));
+
+    const consumer = k.consumer({ groupId: uniqueName('dlq-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: MATCH_EVENTS_DLQ_TOPIC, fromBeginning: true });
+    const letters: { key: string; source: string; value: string; reason: string }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for 2 dead letters')), 120_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const key = message.key?.toString() ?? '';
+          if (!key.startsWith(tag)) return;
+          letters.push({
+            key,
+            source: String(message.headers?.source),
+            value: message.value?.toString() ?? '',
+            reason: String(message.headers?.reason),
+          });
+          if (letters.length === 2) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    await consumer.disconnect();
+    letters.sort((a, b) => a.key.localeCompare(b.key));
+    expect(letters.map(({ key, source, value }) => ({ key, source, value }))).toEqual(
+      bad.map((m, i) => ({
+        key: m.key,
+        source: `${MATCH_EVENTS_TOPIC}/4/${(base + 3n + BigInt(i)).toString()}`,
+        value: m.value,
+      })),
+    );
+    expect(letters.every((l) => l.reason.startsWith('strict_dynamic_mapping_exception'))).toBe(true);
   }, 300_000);
 });
