@@ -2,7 +2,8 @@
  * `npm run bench:match-log [-- --events 50000]`
  *
  * End-to-end match-log throughput (room-server producer -> Kafka -> indexer process ->
- * Elasticsearch, until every event is searchable) and produce-to-searchable lag p50/p99
+ * Elasticsearch, until every event is searchable) and produce-to-searchable lag (p50 and p99,
+ * or max when under 100 probes)
  * (probe events polled until a search finds them), next to the raw bulk-index rate of the
  * same Elasticsearch node (same documents, same batch size) measured in the same run.
  */
@@ -30,11 +31,27 @@ const event = (i: number, prefix: string) =>
     detail: String(i),
   });
 
+/**
+ * The one stopping rule for Arena and the baseline: the clock stops when a count of the run's
+ * own events (no forced refresh: the index's 1 s refresh interval applies to both) finds all.
+ */
+async function untilSearchable(es: Client, index: string, prefix: string, n: number): Promise<void> {
+  for (;;) {
+    const found = (
+      await es.count({ index, query: { prefix: { matchId: prefix } } }).catch(() => ({ count: 0 }))
+    ).count;
+    if (found > n) throw new Error(`${found} events searchable for ${n} published: duplicates`);
+    if (found === n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function rawBulkRate(es: Client, EVENTS: number): Promise<number> {
   const index = `bench-raw-${run}`;
   await es.indices.create({
     index,
-    settings: { number_of_shards: 1, number_of_replicas: 0 },
+    // The match-event template's settings: same shards, replicas and refresh interval.
+    settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
     mappings: MATCH_EVENTS_MAPPING as never,
   });
   const started = Date.now();
@@ -47,27 +64,17 @@ async function rawBulkRate(es: Client, EVENTS: number): Promise<number> {
       ]),
     });
   }
-  await es.indices.refresh({ index });
+  await untilSearchable(es, index, `raw-${run}`, EVENTS);
   const rate = EVENTS / ((Date.now() - started) / 1000);
   await es.indices.delete({ index });
   return rate;
 }
 
-async function count(es: Client, prefix: string): Promise<number> {
-  await es.indices
-    .refresh({ index: `${MATCH_EVENTS_INDEX_PREFIX}*`, ignore_unavailable: true })
-    .catch(() => {});
-  return (
-    await es
-      .count({ index: `${MATCH_EVENTS_INDEX_PREFIX}*`, query: { prefix: { matchId: prefix } } })
-      .catch(() => ({ count: 0 }))
-  ).count;
-}
-
-/** The indexer's own count of events Elasticsearch acknowledged, from its /metrics. */
-async function indexedBy(opsPort: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
-  return Number(/^arena_indexer_indexed_events_total (\S+)$/m.exec(text)?.[1] ?? 0);
+/** A percentile needs enough samples to differ from the extreme: under 100, p99 is the max. */
+function lagFigures(lags: number[]): { label: string; value: string } {
+  if (lags.length >= 100)
+    return { label: 'p50 / p99', value: `${percentile(lags, 50)} / ${percentile(lags, 99)}` };
+  return { label: 'p50 / max', value: `${percentile(lags, 50)} / ${Math.max(...lags)}` };
 }
 
 export async function benchMatchLog(services: ServiceEnv, o = { events: 50_000 }): Promise<BenchSection> {
@@ -131,17 +138,14 @@ export async function benchMatchLog(services: ServiceEnv, o = { events: 50_000 }
       }
     })();
 
-    // Throughput: until the indexer has had every load event acknowledged, then check they
-    // are all searchable.
-    const before = await indexedBy(indexer.opsPort);
+    // Throughput: until every one of this run's load events is searchable (the baseline's rule).
     const started = Date.now();
     for (let i = 0; i < EVENTS; i++) producer.publish(event(i, `load-${run}`));
-    while ((await indexedBy(indexer.opsPort)) - before < EVENTS) await new Promise((r) => setTimeout(r, 50));
+    await untilSearchable(es, `${MATCH_EVENTS_INDEX_PREFIX}*`, `load-${run}`, EVENTS);
     const e2e = EVENTS / ((Date.now() - started) / 1000);
     probing = false;
     await probes;
-    const searchable = await count(es, `load-${run}`);
-    if (searchable !== EVENTS) throw new Error(`${searchable} of ${EVENTS} events searchable after indexing`);
+    const lag = lagFigures(lags);
 
     return {
       title: 'Match logs: producer to searchable',
@@ -156,14 +160,14 @@ export async function benchMatchLog(services: ServiceEnv, o = { events: 50_000 }
           ratio: ratio(e2e, raw, 'higher'),
         },
         {
-          metric: `publish-to-searchable lag p50 / p99 (ms, ${lags.length} probes during the burst)`,
-          arena: `${percentile(lags, 50)} / ${percentile(lags, 99)}`,
+          metric: `publish-to-searchable lag ${lag.label} (ms, ${lags.length} probes during the burst)`,
+          arena: lag.value,
           baseline: '',
           ratio: '',
         },
       ],
       notes: [
-        'Throughput counts until Elasticsearch acknowledged every event (then all are checked searchable). The lag is measured while the burst drains, so it includes waiting behind it; events become searchable at the next index refresh (every 1 s).',
+        "Both rates stop on the same rule: a count of the run's own events (no forced refresh; both indices refresh every 1 s) finds every one, and no more. The lag is measured while the burst drains, so it includes waiting behind it; with under 100 probes the top figure is the max, not a p99.",
       ],
     };
   } finally {
