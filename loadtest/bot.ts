@@ -15,6 +15,14 @@ export interface BotOptions {
   random: () => number;
   /** Default QUEUE_ANSWER_TIMEOUT_MS. */
   queueAnswerTimeoutMs?: number;
+  /**
+   * The queue's mode's maxWaitMs: by then the matchmaker has matched the ticket or ended it
+   * (queue_ended timeout). A bot still waiting QUEUE_STUCK_MARGIN_MS later is stuck in the
+   * queue: counted as `queue_stuck`, it cancels and queues again. Unset: no such check.
+   */
+  maxQueueWaitMs?: number;
+  /** Default QUEUE_STUCK_MARGIN_MS. */
+  queueStuckMarginMs?: number;
 }
 
 export type BotPhase = 'starting' | 'queued' | 'joining' | 'playing' | 'resting' | 'stopped';
@@ -26,11 +34,14 @@ const MAX_PENDING_INPUTS = 256;
  * this long is a player left hanging: counted as `queue_unanswered`, then the bot queues again.
  */
 export const QUEUE_ANSWER_TIMEOUT_MS = 15_000;
+/** Past the mode's max wait, this long for the matchmaker's timeout sweep and the notice. */
+export const QUEUE_STUCK_MARGIN_MS = 5_000;
 /** Error codes that refuse a queue request: the bot rests and queues again (each is counted). */
 const QUEUE_REFUSALS = new Set<string>([
   ErrorCode.Unavailable,
   ErrorCode.UnknownQueue,
   ErrorCode.AlreadyQueued,
+  ErrorCode.AlreadyMatched,
   ErrorCode.AlreadyInRoom,
   ErrorCode.BadRequest,
 ]);
@@ -48,6 +59,9 @@ export class Bot {
   private inputTimer: NodeJS.Timeout | undefined;
   private restTimer: NodeJS.Timeout | undefined;
   private answerTimer: NodeJS.Timeout | undefined;
+  private stuckTimer: NodeJS.Timeout | undefined;
+  /** This bot cancelled a stuck ticket: the queue_ended (cancelled) that follows is expected. */
+  private cancelledStuck = false;
   /** The current queue request has been answered (queued, matched or refused). */
   private queueAnswered = false;
   /** seq -> performance.now() when sent, in sending order. */
@@ -103,6 +117,7 @@ export class Bot {
     this.stopInputs();
     clearTimeout(this.restTimer);
     clearTimeout(this.answerTimer);
+    clearTimeout(this.stuckTimer);
     const client = this.client;
     this.client = undefined;
     if (!client) return;
@@ -154,6 +169,10 @@ export class Bot {
     });
     on('left', () => this.rest());
     on('queueEnded', (q) => {
+      if (q.reason === 'cancelled' && this.cancelledStuck) {
+        this.cancelledStuck = false; // our own cancel of a stuck ticket, counted as queue_stuck
+        return;
+      }
       stats.error(`queue_ended:${q.reason}`);
       this.rest();
     });
@@ -186,6 +205,18 @@ export class Bot {
       this.o.stats.error('queue_unanswered');
       this.rest();
     }, this.o.queueAnswerTimeoutMs ?? QUEUE_ANSWER_TIMEOUT_MS);
+    clearTimeout(this.stuckTimer);
+    if (this.o.maxQueueWaitMs === undefined) return;
+    this.stuckTimer = setTimeout(
+      () => {
+        if (this.phase !== 'queued' || !this.queueAnswered) return; // unanswered is counted as such
+        this.o.stats.error('queue_stuck');
+        this.cancelledStuck = true;
+        this.client?.cancelQueue();
+        this.rest();
+      },
+      this.o.maxQueueWaitMs + (this.o.queueStuckMarginMs ?? QUEUE_STUCK_MARGIN_MS),
+    );
   }
 
   /** Between matches: a short, human-ish pause, then the queue again. */

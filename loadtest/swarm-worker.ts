@@ -5,6 +5,7 @@
  * snapshot, final.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { modeOfQueue, parseModes } from '../shared/matchmaking/modes.js';
 import { Bot } from './bot.js';
 import type { SwarmOptions } from './swarm-options.js';
 import { WorkerStats, type WorkerSnapshot } from './swarm-stats.js';
@@ -39,11 +40,15 @@ function report(type: FromWorker['type'], done?: () => void): void {
 }
 
 function start(indexes: number[], o: SwarmOptions): void {
+  // The modes the matchmakers run (the same MATCHMAKER_MODES as `npm start`, or its defaults).
+  const modes = parseModes(process.env.MATCHMAKER_MODES ?? '');
   indexes.forEach((index, i) => {
+    const queue = o.queues[index % o.queues.length]!;
     const bot = new Bot({
       index,
       gateways: o.gateways,
-      queue: o.queues[index % o.queues.length]!,
+      queue,
+      maxQueueWaitMs: modeOfQueue(queue, modes)?.maxWaitMs,
       inputHz: o.inputHz,
       stats,
       random: Math.random,

@@ -106,4 +106,32 @@ describe('bot: players let down by matchmaking are reported, not hidden', () => 
       'queue_ended:lost': 1,
     });
   });
+
+  // Regression (issue 12 item 6): a bot left waiting in a queue past the mode's max wait was no error.
+  it('counts a bot stuck in the queue past the mode’s max wait, cancels and queues again', async () => {
+    const frames: string[] = [];
+    const gw = await fakeGateway((msg) => {
+      frames.push(msg.type);
+      // Queued, then nothing: neither a match nor queue_ended, ever (the cancel is not answered).
+      return msg.type === 'queue' ? [{ type: 'queued', queue: msg.queue, ticketId: 't' }] : [];
+    });
+    stop = gw.close;
+    const stats = new WorkerStats();
+    bot = new Bot({
+      index: 0,
+      gateways: [gw.url],
+      queue: 'duel.eu',
+      inputHz: 10,
+      stats,
+      random: () => 0,
+      maxQueueWaitMs: 100,
+      queueStuckMarginMs: 100,
+    });
+    await bot.start();
+    await until(() => gw.queues.length >= 2, 'a second queue request after the stuck one');
+    expect(frames.slice(0, 3)).toEqual(['queue', 'cancel_queue', 'queue']);
+    const { errors } = stats.snapshot({ connected: 1, queued: 1, playing: 0 }, 0);
+    expect(errors.queue_stuck).toBeGreaterThanOrEqual(1);
+    expect(errors.queue_unanswered).toBeUndefined();
+  });
 });
