@@ -3,6 +3,7 @@ import { createTestRoom, OptionsRefusedError } from 'arena/testing';
 import {
   battleship,
   parseBattleshipOptions,
+  shotFromView,
   shipCells,
   type BattleshipState,
   type Shot,
@@ -339,5 +340,37 @@ describe('battleship bots', () => {
     expect(botShots.length).toBeGreaterThan(0);
     expect(room.messages('ann').filter((m) => m.type === 'incoming')).toHaveLength(botShots.length);
     expect(annWater.length).toBeGreaterThan(0);
+  });
+
+  it.each([21, 22])('players driven only by their own views play a match to the end (seed %i)', (seed) => {
+    const room = createTestRoom(battleship, { seed });
+    room.join('ann');
+    room.join('bob');
+    let r = seed;
+    const random = () => (r = (r * 16807) % 2147483647) / 2147483647;
+    while (!room.ended && room.tick < 1_000) {
+      for (const p of ['ann', 'bob']) {
+        const shot = shotFromView(room.view(p), p, random);
+        if (shot) room.input(p, shot);
+      }
+      room.tickN();
+    }
+    expect(room.result).toMatchObject({ reason: 'fleet_sunk' });
+    for (const p of ['ann', 'bob']) {
+      const types = room.messages(p).map((m) => m.type);
+      expect(types).not.toContain('invalid_shot');
+      expect(types).not.toContain('not_your_turn');
+      expect(types).not.toContain('turn_missed');
+    }
+    expect(room.state.stats[room.result!.winner!]!.fired).toBeLessThan(90);
+  });
+
+  it("a view gives no shot when it is not that player's turn, or the match is not on", () => {
+    const room = createTestRoom(battleship, { options: small });
+    room.join('ann');
+    expect(shotFromView(room.view('ann'), 'ann', Math.random)).toBeUndefined();
+    room.join('bob');
+    expect(shotFromView(room.view('bob'), 'bob', Math.random)).toBeUndefined();
+    expect(shotFromView(room.view('ann'), 'ann', Math.random)).toMatchObject({ x: expect.any(Number) });
   });
 });
