@@ -31,10 +31,11 @@ beforeAll(async () => {
     matchmakers: 1,
     env: {
       MATCHMAKER_MODES: JSON.stringify({ duel, duo: { ...duel, teamSize: 2 } }),
-      MATCHMAKER_REGIONS: 'eu,us,asia',
+      MATCHMAKER_REGIONS: 'eu,us,asia,sa',
       GATEWAY_QUEUE_AWAY_GRACE_MS: String(AWAY_GRACE_MS),
     },
-    gatewayEnv: [{}, { AUTH_GUEST_LOGINS_PER_MIN: '3' }],
+    // Gateway 1 holds a disconnected player's ticket for a minute (the offline-match test).
+    gatewayEnv: [{}, { AUTH_GUEST_LOGINS_PER_MIN: '3', GATEWAY_QUEUE_AWAY_GRACE_MS: '60000' }],
   });
   events = await duplicateRedis(cluster.redis, { name: 'test events' });
   events.on('message', (_c: string, m: string) => published.push(JSON.parse(m) as MatchmakingEvent));
@@ -173,6 +174,31 @@ describe('matchmaking rules: disconnects and guest logins', () => {
     const mm = matchmakingKeys(cluster.env.REDIS_KEY_PREFIX!);
     expect(await cluster.redis.hget(mm.player(playerId), 'state')).toBe('queued');
     send(back.raw, { type: 'cancel_queue' });
+  });
+
+  it('tells a player matched while offline of the match when they connect again', async () => {
+    const a = await player(1);
+    queue(a.raw, 'duel.sa');
+    await a.raw.until((s) => count(s, 'queued') === 1, 'queued');
+    const w = a.raw.received.find((m) => m.type === 'welcome');
+    const playerId = w?.type === 'welcome' ? w.playerId : '';
+    a.raw.ws.close();
+    await a.raw.until((s) => s.closed !== undefined, 'closed');
+    const b = await player(0);
+    queue(b.raw, 'duel.sa');
+    const found = await published_(
+      (e) => e.type === 'match_found' && e.players.includes(playerId),
+      'the match found while a is offline',
+    );
+    const back = await RawSocket.open(cluster.gatewayUrl(0), a.token);
+    await back.until((s) => count(s, 'match_found') === 1, 'the match notice on connect');
+    const notice = back.received.find((m) => m.type === 'match_found');
+    expect(notice?.type === 'match_found' && notice.matchId).toBe(
+      found.type === 'match_found' ? found.matchId : 'none',
+    );
+    expect(notice?.type === 'match_found' && notice.teams.flat().sort()).toEqual(
+      found.type === 'match_found' ? found.players.slice().sort() : [],
+    );
   });
 
   // Regression (issue 12 item 6): guest login had no rate limit.
