@@ -60,14 +60,25 @@ export class LogIndexer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 2,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      eachBatch: async ({
+        batch,
+        heartbeat,
+        isRunning,
+        isStale,
+        resolveOffset,
+        commitOffsetsIfNecessary,
+      }) => {
         if (batch.messages.length === 0) return;
         await this.handle(batch.partition, batch.messages, heartbeat, () => isRunning() && !isStale());
         // Resolving moves this consumer's fetch position past the batch; committing records it
         // for the group. Without the first, kafkajs fetches the same messages again and again.
         resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        // Not consumer.commitOffsets(): once stop() began (SIGTERM) it silently does nothing, and
+        // the batch just indexed would stay uncommitted. This commits while the group is still joined.
+        await commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+        });
       },
     });
   }
