@@ -64,12 +64,11 @@ async function main(): Promise<void> {
     rosters: new RosterStore(redis, keys),
     matchLog: (event) => matchLog.publish(event),
     onMatchEnded: (result) =>
-      void applyWithRetry(
-        () => ratingStore.apply(result, Date.now()),
-        log,
-        result.roomId,
-        (err) => redisFailures.record('rating_apply', err, { roomId: result.roomId }),
-      ),
+      void applyWithRetry(() => ratingStore.apply(result, Date.now()), log, result.roomId, {
+        onFailure: (err) => redisFailures.record('rating_apply', err, { roomId: result.roomId }),
+        // Counted as arena_redis_failures_total{op="rating_apply_gave_up"}: a result lost.
+        onGiveUp: (err) => redisFailures.record('rating_apply_gave_up', err, { roomId: result.roomId }),
+      }),
     onTick: metrics.observeTick,
   });
   const { address, port } = await server.start();
