@@ -26,7 +26,7 @@ import { PlayerRouter } from './player-router.js';
 import { QueueWatch } from './queue-watch.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'gateway');
   const gatewayId = instanceId(config.gateway.id, 'gw');
   const log = createLogger('gateway', gatewayId, config.log.level);
   const redis = await connectRedis(config.redis, { name: `gateway ${gatewayId}`, log });

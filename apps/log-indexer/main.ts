@@ -11,7 +11,7 @@ import { LogIndexer } from './indexer.js';
 import { IndexerMetrics } from './indexer-metrics.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'log-indexer');
   const id = instanceId(config.matchLog.indexerId, 'ix');
   const log = createLogger('log-indexer', id, config.log.level);
   const es = new Client({ node: config.elasticsearch.url, requestTimeout: 10_000, maxRetries: 0 });

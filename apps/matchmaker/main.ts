@@ -18,7 +18,7 @@ import { MatchStore } from './match-store.js';
 import { MatchmakerMetrics } from './metrics.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'matchmaker');
   const mm = config.matchmaker;
   const id = instanceId(mm.id, 'mm');
   const log = createLogger('matchmaker', id, config.log.level);

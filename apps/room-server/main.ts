@@ -23,7 +23,7 @@ import { RoomServer } from './room-server.js';
 import { RoomServerMetrics } from './room-server-metrics.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'room-server');
   const id = instanceId(config.roomServer.id, 'rs');
   const log = createLogger('room-server', id, config.log.level);
   const game = games[config.roomServer.game];

@@ -1,4 +1,5 @@
 import { InvalidValue, type Variable } from './variable.js';
+import { applyProductionRules, type ServiceName } from './production-rules.js';
 import { configSchema } from './schema.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -51,13 +52,21 @@ function walk(node: object, env: Env, problems: string[]): Record<string, unknow
 
 /**
  * Loads and validates the whole configuration from the environment. Reports every bad
- * variable at once, by name, rather than stopping at the first.
+ * variable at once, by name, rather than stopping at the first. With ARENA_ENV=production,
+ * the secrets `service` uses must be strong (production-rules.ts).
  */
-export function loadConfig(env: Env = process.env): ArenaConfig {
+export function loadConfig(env: Env = process.env, service: ServiceName = 'cli'): ArenaConfig {
   const problems: string[] = [];
-  const config = walk(configSchema, env, problems);
+  const config = walk(configSchema, env, problems) as unknown as ArenaConfig;
   if (problems.length > 0) throw new ConfigError(problems);
-  return config as unknown as ArenaConfig;
+  if (config.deployment.env === 'production') {
+    // The typed config is read-only for its users; this is where it is still being built.
+    problems.push(
+      ...applyProductionRules(config as unknown as Parameters<typeof applyProductionRules>[0], env, service),
+    );
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  return config;
 }
 
 /** Every variable in the schema, in declaration order. */

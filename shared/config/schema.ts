@@ -17,6 +17,13 @@ function opsPort(name: string, fallback: string) {
  * all read this one tree.
  */
 export const configSchema = {
+  deployment: {
+    env: oneOf('ARENA_ENV', {
+      doc: 'production: weak or default secrets stop the service at start, guest login is off unless AUTH_GUEST_ENABLED is set.',
+      default: 'development',
+      choices: ['development', 'production'] as const,
+    }),
+  },
   redis: {
     url: url('REDIS_URL', {
       doc: 'Redis connection URL (redis:// or rediss://).',
@@ -82,7 +89,7 @@ export const configSchema = {
       max: 100_000,
     }),
     guestEnabled: bool('AUTH_GUEST_ENABLED', {
-      doc: 'Serve POST /auth/guest, which issues guest tokens (development).',
+      doc: 'Serve POST /auth/guest, which issues guest tokens (when unset: on, but off with ARENA_ENV=production).',
       default: 'true',
     }),
   },

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ELASTICSEARCH_VERSION } from '../../../infra/local/elasticsearch.js';
 import { KAFKA_VERSION } from '../../../infra/local/kafka.js';
 import { SERVICES } from '../../../infra/tools/bundle-apps.js';
-import { listVariables, loadConfig } from '../../../shared/config/index.js';
+import { listVariables, loadConfig, SECRETS_OF, type ServiceName } from '../../../shared/config/index.js';
 
 const repo = (path: string) => new URL(`../../../${path}`, import.meta.url);
 const read = (path: string) => readFileSync(repo(path), 'utf8');
@@ -13,7 +14,7 @@ const KNOWN = new Set(listVariables().map((v) => v.name));
 /** An Arena container as a manifest describes it: which service it runs and its environment. */
 interface ArenaContainer {
   where: string;
-  service: string;
+  service: ServiceName;
   env: Record<string, string>;
 }
 
@@ -29,10 +30,11 @@ function dockerfileEnv(): Record<string, string> {
 }
 
 /** The service an image command runs: ['dist/apps/gateway.js'] -> 'gateway'. */
-function serviceOf(args: string[] | undefined, where: string): string {
+function serviceOf(args: string[] | undefined, where: string): ServiceName {
   const m = /^dist\/apps\/([a-z-]+)\.js$/.exec(args?.[0] ?? '');
   if (!m) throw new Error(`${where}: command ${JSON.stringify(args)} is not dist/apps/<service>.js`);
-  return m[1]!;
+  if (!(m[1]! in SECRETS_OF)) throw new Error(`${where}: ${m[1]} is not a service the config knows`);
+  return m[1] as ServiceName;
 }
 
 /** docker-compose resolves ${VAR:-default} from the shell; here, the default. */
@@ -137,9 +139,29 @@ describe('deployment manifests agree with the code', () => {
     expect(Object.keys(dockerfileEnv()).length).toBeGreaterThan(0);
   });
 
-  it('set values the config loader accepts', () => {
+  it('set values the config loader accepts (with the secrets an operator puts in place of the placeholders)', () => {
+    const operatorSecrets = {
+      AUTH_SECRET: randomBytes(32).toString('hex'),
+      LINK_SECRET: randomBytes(32).toString('hex'),
+    };
     for (const c of all) {
-      expect(() => loadConfig({ ...dockerfileEnv(), ...c.env }), c.where).not.toThrow();
+      const env = { ...dockerfileEnv(), ...c.env };
+      const secrets = env.ARENA_ENV === 'production' ? operatorSecrets : {};
+      expect(() => loadConfig({ ...env, ...secrets }, c.service), c.where).not.toThrow();
+      // Services that use no secret start without one.
+      if (SECRETS_OF[c.service].length === 0) expect(() => loadConfig(env, c.service), c.where).not.toThrow();
+    }
+  });
+
+  it('run Kubernetes in production mode, where the shipped secret placeholders stop a service at start', () => {
+    for (const c of k8s) {
+      const env = { ...dockerfileEnv(), ...c.env };
+      expect(env.ARENA_ENV, c.where).toBe('production');
+      for (const name of SECRETS_OF[c.service]) {
+        expect(() => loadConfig(env, c.service), c.where).toThrow(
+          new RegExp(`${name} is a default or placeholder shipped with Arena`),
+        );
+      }
     }
   });
 

@@ -76,7 +76,7 @@ describe('Redis deployments keep data and fail over as Arena is configured to ex
     const arena = parseAllDocuments(read('infra/k8s/config.yaml'))
       .map((d) => d.toJS() as Doc)
       .find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'arena-config')!.data!;
-    const redis = loadConfig({ ...arena, AUTH_SECRET: 'x'.repeat(32) }).redis;
+    const redis = loadConfig({ ...arena, ARENA_ENV: 'development' }).redis;
     const { namespace } = parse(read(`${REDIS_DIR}/kustomization.yaml`)) as { namespace: string };
     const docs = redisDocs();
     const service = find(docs, 'Service', 'redis-sentinel').spec as { ports: { port: number }[] };
