@@ -253,7 +253,7 @@ export class PlayerRouter {
   }
 
   private join(player: Player, roomId: string, options: JoinOptions): void {
-    player.room = { roomId, options, seated: false };
+    player.room = { roomId, options, seated: false, ...(options.game ? { game: options.game } : {}) };
     void this.route(player, player.room, 0);
   }
 

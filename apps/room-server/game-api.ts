@@ -87,7 +87,7 @@ export interface GameContext {
   readonly roomId: string;
   /** The tick being computed (starts at 1). */
   readonly tick: number;
-  /** Milliseconds of game time per tick (for tickRate 0: the time since the previous step). */
+  /** Milliseconds of game time per tick (1000 / tickRate; 1000 for a game with tickRate 0). */
   readonly tickMs: number;
   /** Seeded uniform random number in [0, 1). */
   random(): number;

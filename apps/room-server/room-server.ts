@@ -23,7 +23,8 @@ import { TickLoop } from './tick-loop.js';
 export interface RoomServerOptions {
   id: string;
   config: ArenaConfig;
-  game: AnyGame;
+  /** The games this server hosts; the first is the default for a room that names none. */
+  games: readonly AnyGame[];
   redis: Redis;
   /** Counts and logs what failed on Redis (checkpoints, heartbeats, joins, seats). */
   redisFailures: RedisFailures;
@@ -48,7 +49,12 @@ export interface RoomServerCounters {
   ownershipReasserted: number;
   /** Rooms given up because another server owns them now (their players follow it). */
   roomsMoved: number;
+  /** Game hooks that threw. */
   roomErrors: number;
+  /** Rooms put back to their last checkpoint after their game threw. */
+  roomsRestored: number;
+  /** Rooms ended because their game kept failing after ROOM_MAX_RESTORES restores. */
+  roomsFailed: number;
   /** Joins refused because the server was at ROOM_MAX_ROOMS (the gateway placed the room elsewhere). */
   refusedFull: number;
   matchesEnded: number;
@@ -66,6 +72,8 @@ type Opened = { ok: true; room: Room } | { ok: false; code: string; message: str
 export class RoomServer {
   private readonly rooms = new Map<string, Room>();
   private readonly opening = new Map<string, Promise<Opened>>();
+  /** Rooms whose game threw here: how many times each has been restored (kept in its checkpoints too). */
+  private readonly restoreCounts = new Map<string, number>();
   private readonly links: GatewayLinkServer;
   private readonly store: RoomStore;
   private readonly registry: RoomServerRegistry;
@@ -81,6 +89,8 @@ export class RoomServer {
     ownershipReasserted: 0,
     roomsMoved: 0,
     roomErrors: 0,
+    roomsRestored: 0,
+    roomsFailed: 0,
     refusedFull: 0,
     matchesEnded: 0,
     lastHeartbeatMs: 0,
@@ -196,7 +206,7 @@ export class RoomServer {
     await this.registry.heartbeat({
       id: this.o.id,
       address: this.address,
-      games: [this.o.game.name],
+      games: this.o.games.map((g) => g.name),
       rooms: this.rooms.size + this.opening.size,
       maxRooms: this.o.config.roomServer.maxRooms,
     });
@@ -212,13 +222,11 @@ export class RoomServer {
   private tickRooms(now: number): void {
     const every = this.o.config.roomServer.checkpointEveryTicks;
     for (const room of this.rooms.values()) {
+      if (!room.due()) continue;
       try {
         room.step(now);
       } catch (err) {
-        this.counters.roomErrors++;
-        this.o.log.error({ err, roomId: room.id }, 'room tick failed: closing the room');
-        room.abandon('room_error');
-        this.rooms.delete(room.id);
+        this.gameFailed(room, err);
         continue;
       }
       if (!room.ended && room.tick % every === 0) this.checkpoint(room);
@@ -274,6 +282,18 @@ export class RoomServer {
       }
       return;
     }
+    try {
+      this.routeToRoom(room, gatewayId, msg);
+    } catch (err) {
+      this.gameFailed(room, err);
+    }
+  }
+
+  private routeToRoom(
+    room: Room,
+    gatewayId: string,
+    msg: Exclude<GatewayToRoom, { type: 'join' | 'hello' }>,
+  ): void {
     const now = Date.now();
     switch (msg.type) {
       case 'input':
@@ -305,7 +325,13 @@ export class RoomServer {
     }
     if (!opened) return reject(ErrorCode.RoomUnavailable, 'room server is stopping');
     if (!(opened instanceof Room)) return reject(opened.code, opened.message);
-    const outcome = opened.join(playerId, gatewayId, Date.now());
+    let outcome: ReturnType<Room['join']>;
+    try {
+      outcome = opened.join(playerId, gatewayId, Date.now());
+    } catch (err) {
+      this.gameFailed(opened, err);
+      return reject(ErrorCode.RoomUnavailable, `room ${roomId} is being restored; try again`);
+    }
     if (!outcome.ok) reject(outcome.code, outcome.message);
     else {
       const { matchId } = opened.match;
@@ -348,27 +374,102 @@ export class RoomServer {
     const now = Date.now();
     let room: Room;
     if (checkpoint) {
-      if (checkpoint.game !== this.o.game.name) {
+      const game = this.gameNamed(checkpoint.game);
+      if (!game) {
+        // A checkpoint restores only where its game is hosted: the gateway places it elsewhere.
+        return { ok: false, code: ErrorCode.CannotHost, message: `room ${roomId} runs ${checkpoint.game}` };
+      }
+      room = Room.restore(checkpoint, game, this.settings, this.events, now);
+      room.restores = Math.max(room.restores, this.restoreCounts.get(roomId) ?? 0);
+      this.o.log.info({ roomId, tick: checkpoint.tick, game: game.name }, 'room restored from checkpoint');
+    } else {
+      const roster = await this.o.rosters.read(roomId);
+      const name = options.game ?? roster?.game ?? this.o.games[0]!.name;
+      const game = this.gameNamed(name);
+      if (!game) {
+        if (options.game === undefined && roster?.game === undefined)
+          return { ok: false, code: ErrorCode.BadRoomOptions, message: `no game for room ${roomId}` };
+        return {
+          ok: false,
+          code: ErrorCode.CannotHost,
+          message: `room server ${this.o.id} does not host ${name}`,
+        };
+      }
+      const parsed = this.roomOptions(game, options.options);
+      if (typeof parsed === 'string')
+        return { ok: false, code: ErrorCode.BadRoomOptions, message: `${game.name}: ${parsed}` };
+      const bots = Math.min(options.bots, game.maxPlayers - 1);
+      try {
+        room = Room.create(roomId, game, this.settings, this.events, bots, now, roster, parsed.value);
+      } catch (err) {
+        this.reportGameError(game, err, roomId, 'create');
         return {
           ok: false,
           code: ErrorCode.RoomUnavailable,
-          message: `room ${roomId} runs ${checkpoint.game}`,
+          message: `${game.name} failed to create room ${roomId}`,
         };
       }
-      room = Room.restore(checkpoint, this.o.game, this.settings, this.events, now);
-      this.o.log.info({ roomId, tick: checkpoint.tick }, 'room restored from checkpoint');
-    } else {
-      const roster = await this.o.rosters.read(roomId);
-      room = Room.create(roomId, this.o.game, this.settings, this.events, options.bots, now, roster);
-      this.o.log.info({ roomId, bots: options.bots, matchId: roster?.matchId }, 'room created');
+      room.restores = this.restoreCounts.get(roomId) ?? 0;
+      this.o.log.info({ roomId, game: game.name, bots, matchId: roster?.matchId }, 'room created');
     }
     this.rooms.set(roomId, room);
     if (!checkpoint) this.logEvent(room, 'match_started', {});
     return { ok: true, room };
   }
 
+  private gameNamed(name: string): AnyGame | undefined {
+    return this.o.games.find((g) => g.name === name);
+  }
+
+  /** The game's own options check (parseOptions) of untrusted room options; a string refuses. */
+  private roomOptions(game: AnyGame, raw: unknown): { value: unknown } | string {
+    if (!game.parseOptions) return { value: {} };
+    try {
+      const parsed: unknown = game.parseOptions(raw ?? {});
+      return typeof parsed === 'string' ? parsed.slice(0, 200) : { value: parsed };
+    } catch (err) {
+      return `options refused (${err instanceof Error ? err.message : 'parseOptions threw'})`;
+    }
+  }
+
+  /** Counts, logs and reports to the game's onError hook a hook that threw. */
+  private reportGameError(game: AnyGame, err: unknown, roomId: string, phase: string): void {
+    this.counters.roomErrors++;
+    this.o.log.error({ err, roomId, game: game.name, phase }, 'game hook threw');
+    try {
+      game.onError?.(err, { roomId, phase });
+    } catch (hookErr) {
+      this.o.log.error({ err: hookErr, roomId, game: game.name }, "the game's onError hook threw too");
+    }
+  }
+
+  /**
+   * A game hook threw: the room goes back to its last checkpoint (its players are unseated with
+   * reason room_error, and their gateways join them again, which restores it here). After
+   * ROOM_MAX_RESTORES restores the room ends instead, with a reason, so a game that keeps
+   * failing cannot loop; the other rooms on this server keep ticking.
+   */
+  private gameFailed(room: Room, err: unknown): void {
+    const game = this.gameNamed(room.gameName)!;
+    this.reportGameError(game, err, room.id, room.currentPhase);
+    if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    const max = this.o.config.roomServer.maxRestores;
+    if (room.restores >= max) {
+      this.counters.roomsFailed++;
+      this.o.log.error({ roomId: room.id, restores: room.restores }, 'game kept failing: room ended');
+      room.fail(
+        `game_error: ${game.name} failed ${room.restores + 1} times (restored ${room.restores} times)`,
+      );
+      return;
+    }
+    this.counters.roomsRestored++;
+    this.restoreCounts.set(room.id, room.restores + 1);
+    room.abandon('room_error');
+  }
+
   private onRoomEnded(room: Room, result: MatchResult | null, reason: string): void {
     if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    this.restoreCounts.delete(room.id);
     this.background(this.store.release(room.id), 'room_release');
     // Its players may queue again (a no-show re-queue follows on the same connection, after this).
     if (room.match.queue)
@@ -402,7 +503,7 @@ export class RoomServer {
         matchId,
         roomId: room.id,
         serverId: this.o.id,
-        game: this.o.game.name,
+        game: room.gameName,
         ...(queue ? { queue, region: queue.split('.')[1] } : {}),
         ...fields,
       }),

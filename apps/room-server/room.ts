@@ -61,6 +61,8 @@ export interface RoomCheckpoint {
   seats: { playerId: string; bot: boolean; lastSeq: number }[];
   startedAtMs: number;
   roster?: RosterState;
+  /** Times this room was restored after its game threw (bounded by ROOM_MAX_RESTORES). */
+  restores?: number;
 }
 
 /** A matchmade room's roster and who of it has shown up so far. */
@@ -72,6 +74,9 @@ interface RosterState {
 }
 
 export type JoinOutcome = { ok: true; resumed: boolean } | { ok: false; code: string; message: string };
+
+/** The view of a player who has seen nothing yet: one object, so new players can share a group. */
+const NOTHING_SEEN: Entities = Object.freeze({}) as Entities;
 
 function seedFrom(id: string): number {
   let h = 2166136261;
@@ -93,7 +98,16 @@ export class Room {
   private lastHumanAtMs: number;
   private over = false;
   private rosterState: RosterState | undefined;
+  /** Server ticks per room step (the game's tickRate); 0: on input (and once a second). */
+  private readonly stepEvery: number;
+  private ticksSinceStep = 0;
+  /** The game hook running now, for error reports. */
+  private phase = 'create';
+  /** Times this room was restored after its game threw. */
+  restores = 0;
   readonly startedAtMs: number;
+  /** Simulation rate the players are told (ticks per second). */
+  readonly tickHz: number;
 
   private constructor(
     readonly id: string,
@@ -102,13 +116,17 @@ export class Room {
     private readonly events: RoomEvents,
     from: { tick: number; rng: number; state?: unknown; startedAtMs: number },
     nowMs: number,
+    options: unknown = {},
   ) {
+    const rate = game.tickRate ?? settings.tickHz;
+    this.stepEvery = rate > 0 ? Math.max(1, Math.round(settings.tickHz / rate)) : 0;
+    this.tickHz = rate > 0 ? settings.tickHz / this.stepEvery : 0;
     this.tickCount = from.tick;
     this.rng = new SeededRandom(from.rng);
     this.startedAtMs = from.startedAtMs;
     this.lastHumanAtMs = nowMs;
     this.ctx = this.makeContext();
-    this.state = from.state ?? game.create(this.ctx, {});
+    this.state = from.state ?? game.create(this.ctx, options);
   }
 
   static create(
@@ -119,6 +137,8 @@ export class Room {
     bots: number,
     nowMs: number,
     roster?: Roster,
+    /** The room options as the game's parseOptions returned them. */
+    options?: unknown,
   ): Room {
     const room = new Room(
       id,
@@ -127,6 +147,7 @@ export class Room {
       events,
       { tick: 0, rng: seedFrom(id), startedAtMs: nowMs },
       nowMs,
+      options,
     );
     if (roster) room.rosterState = { roster, joined: [], settled: false };
     const botCount = game.botInput && !roster ? Math.min(bots, game.maxPlayers - 1) : 0;
@@ -144,6 +165,7 @@ export class Room {
   ): Room {
     const room = new Room(cp.roomId, game, settings, events, cp, nowMs);
     room.rosterState = cp.roster;
+    room.restores = cp.restores ?? 0;
     for (const s of cp.seats) {
       const seat = room.newSeat(s.playerId, null, s.bot);
       seat.lastSeq = s.lastSeq;
@@ -159,6 +181,33 @@ export class Room {
 
   get tick(): number {
     return this.tickCount;
+  }
+
+  get gameName(): string {
+    return this.game.name;
+  }
+
+  /** The game hook that ran last (where an error came from). */
+  get currentPhase(): string {
+    return this.phase;
+  }
+
+  /**
+   * Called every server tick: whether this room steps now. A game ticks at its own rate
+   * (tickRate); a game with tickRate 0 steps when inputs are waiting, and once a second so
+   * that deadlines, timeouts and idle rooms are still dealt with.
+   */
+  due(): boolean {
+    this.ticksSinceStep++;
+    const every = this.stepEvery > 0 ? this.stepEvery : this.settings.tickHz;
+    if (this.ticksSinceStep < every && !(this.stepEvery === 0 && this.hasQueuedInputs())) return false;
+    this.ticksSinceStep = 0;
+    return true;
+  }
+
+  private hasQueuedInputs(): boolean {
+    for (const seat of this.seats.values()) if (seat.inputs.length > 0) return true;
+    return false;
   }
 
   get ended(): boolean {
@@ -197,6 +246,7 @@ export class Room {
       seats: [...this.seats.values()].map((s) => ({ playerId: s.playerId, bot: s.bot, lastSeq: s.lastSeq })),
       startedAtMs: this.startedAtMs,
       roster: this.rosterState,
+      restores: this.restores,
     };
   }
 
@@ -214,6 +264,7 @@ export class Room {
         });
       }
       existing.gatewayId = gatewayId;
+      this.phase = 'reconnect';
       if (!existing.connected) this.game.onReconnect?.(this.state, playerId, this.ctx);
       existing.connected = true;
       existing.needsSnapshot = true;
@@ -243,6 +294,14 @@ export class Room {
         message: `room ${this.id} is full (${this.game.maxPlayers} players)`,
       };
     }
+    if (this.game.canJoin) {
+      this.phase = 'canJoin';
+      const verdict: unknown = this.game.canJoin(this.state, playerId, this.ctx);
+      if (verdict !== true) {
+        const reason = typeof verdict === 'string' ? verdict.slice(0, 200) : 'refused by the game';
+        return { ok: false, code: ErrorCode.JoinRefused, message: reason };
+      }
+    }
     this.addSeat(playerId, gatewayId, false);
     if (rs && !rs.joined.includes(playerId)) rs.joined.push(playerId);
     this.lastHumanAtMs = nowMs;
@@ -267,6 +326,7 @@ export class Room {
     seat.connected = false;
     seat.disconnectedAtMs = nowMs;
     seat.inputs.length = 0;
+    this.phase = 'disconnect';
     this.game.onDisconnect?.(this.state, playerId, this.ctx);
   }
 
@@ -296,11 +356,13 @@ export class Room {
     const ctx = this.ctx;
     for (const seat of this.seats.values()) {
       if (seat.bot) {
+        this.phase = 'bot';
         const input = this.game.botInput?.(this.state, seat.playerId, ctx);
         if (input !== undefined) this.game.onInput(this.state, seat.playerId, input, ctx);
         continue;
       }
       for (const { seq, raw } of seat.inputs.splice(0) as { seq: number; raw: unknown }[]) {
+        this.phase = 'input';
         const input = this.game.parseInput(raw);
         seat.lastSeq = Math.max(seat.lastSeq, seq);
         if (input === undefined) {
@@ -310,10 +372,14 @@ export class Room {
         this.game.onInput(this.state, seat.playerId, input, ctx);
       }
     }
+    this.phase = 'tick';
     this.game.onTick(this.state, ctx);
     if (this.settleRoster(nowMs)) return;
+    this.phase = 'leave';
     this.dropExpiredSeats(nowMs);
+    this.phase = 'view';
     this.broadcast();
+    this.phase = 'result';
     const outcome = this.game.result(this.state, ctx);
     const match = this.rosterState && {
       matchId: this.rosterState.roster.matchId,
@@ -396,6 +462,13 @@ export class Room {
     };
   }
 
+  /** The game kept failing: the room ends without a result, its players are told why. */
+  fail(reason: string): void {
+    if (this.over) return;
+    this.deliver(this.connectedHumans(), encodeServerMessage({ type: 'left', roomId: this.id, reason }));
+    this.end(null, 'game_error');
+  }
+
   private end(result: MatchResult | null, reason: string): void {
     if (result)
       this.deliver(this.connectedHumans(), encodeServerMessage({ type: 'ended', roomId: this.id, result }));
@@ -464,7 +537,7 @@ export class Room {
           roomId: this.id,
           you: seat.playerId,
           tick: this.tickCount,
-          tickHz: this.settings.tickHz,
+          tickHz: this.tickHz,
           entities: group.view,
           resumed: seat.snapshotsSent++ > 0,
         });
@@ -519,17 +592,19 @@ export class Room {
       needsSnapshot: !bot,
       snapshotsSent: 0,
       badInputs: 0,
-      lastView: {},
+      lastView: NOTHING_SEEN,
     };
   }
 
   private addSeat(playerId: string, gatewayId: string | null, bot: boolean): void {
     this.seats.set(playerId, this.newSeat(playerId, gatewayId, bot));
+    this.phase = 'join';
     this.game.onJoin(this.state, playerId, this.ctx);
   }
 
   private removeSeat(seat: Seat, reason: string, notifyGame = true): void {
     this.seats.delete(seat.playerId);
+    this.phase = 'leave';
     if (notifyGame) this.game.onLeave(this.state, seat.playerId, this.ctx);
     if (seat.bot) return;
     if (seat.gatewayId) {
@@ -547,7 +622,7 @@ export class Room {
   private makeContext(): GameContext {
     const tick = () => this.tickCount;
     const rng = this.rng;
-    const tickMs = 1000 / this.settings.tickHz;
+    const tickMs = this.stepEvery > 0 ? (1000 * this.stepEvery) / this.settings.tickHz : 1000;
     return {
       roomId: this.id,
       get tick() {

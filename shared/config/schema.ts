@@ -195,7 +195,17 @@ export const configSchema = {
       default: '',
       allowEmpty: true,
     }),
-    game: str('ROOM_GAME', { doc: 'Game the rooms run.', default: 'arena', maxLength: 64 }),
+    game: str('ROOM_GAME', {
+      doc: 'Game the rooms run when ROOM_GAMES is empty (a built-in: arena, arena-sprint).',
+      default: 'arena',
+      maxLength: 64,
+    }),
+    games: str('ROOM_GAMES', {
+      doc: 'Games this room server hosts, comma-separated: built-in names or module paths / package names exporting a Game or an array of games (the first is the default).',
+      default: '',
+      allowEmpty: true,
+      maxLength: 4000,
+    }),
     tickHz: int('ROOM_TICK_HZ', { doc: 'Simulation ticks per second.', default: '20', min: 1, max: 120 }),
     checkpointEveryTicks: int('ROOM_CHECKPOINT_EVERY_TICKS', {
       doc: 'Ticks between checkpoints of a room to Redis.',
@@ -214,6 +224,12 @@ export const configSchema = {
       default: '60000',
       min: 0,
       max: 86_400_000,
+    }),
+    maxRestores: int('ROOM_MAX_RESTORES', {
+      doc: 'Times a room whose game threw is restored from its checkpoint before it ends with reason game_error.',
+      default: '3',
+      min: 0,
+      max: 100,
     }),
     maxRooms: int('ROOM_MAX_ROOMS', {
       doc: 'Rooms one room server runs at most.',

@@ -26,6 +26,36 @@ export const MAX_PARTY_MEMBERS = 15;
 export interface JoinOptions {
   /** Server-side bots to add when this join creates the room (0..MAX_BOTS_PER_ROOM). */
   bots: number;
+  /** The room's game when this join creates it (default: the room server's first game). */
+  game?: string;
+  /** Room options for the game's parseOptions when this join creates the room (plain data). */
+  options?: unknown;
+}
+
+const GAME_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The join options as they go on the wire: only what is set, so older frames stay the same bytes. */
+export function joinOptionsOnWire(o: JoinOptions): Record<string, unknown> {
+  return {
+    bots: o.bots,
+    ...(o.game !== undefined ? { game: o.game } : {}),
+    ...(o.options !== undefined ? { options: o.options } : {}),
+  };
+}
+
+/** Untrusted join options (from a client or a link), or undefined if malformed. */
+export function parseJoinOptions(value: unknown, maxBots = MAX_BOTS_PER_ROOM): JoinOptions | undefined {
+  if (value === undefined || value === null) return { bots: 0 };
+  if (!isPlainObject(value)) return undefined;
+  const bots = value.bots === undefined ? 0 : asUint(value.bots, maxBots);
+  if (bots === undefined) return undefined;
+  if (value.game !== undefined && (typeof value.game !== 'string' || !GAME_NAME.test(value.game)))
+    return undefined;
+  return {
+    bots,
+    ...(value.game !== undefined ? { game: value.game as string } : {}),
+    ...(value.options !== undefined ? { options: value.options } : {}),
+  };
 }
 
 export type ClientMessage =
@@ -45,7 +75,7 @@ export type ClientMessage =
 export function encodeClientMessage(msg: ClientMessage): Uint8Array {
   switch (msg.type) {
     case 'join':
-      return encodeFrame([ClientType.JoinRoom, msg.roomId, { bots: msg.options.bots }]);
+      return encodeFrame([ClientType.JoinRoom, msg.roomId, joinOptionsOnWire(msg.options)]);
     case 'input':
       return encodeFrame([ClientType.Input, msg.seq, msg.input]);
     case 'leave':
@@ -71,13 +101,6 @@ function bad(code: ErrorCode, message: string): Parsed<never> {
   return { ok: false, code, message };
 }
 
-function parseJoinOptions(value: unknown): JoinOptions | undefined {
-  if (value === undefined || value === null) return { bots: 0 };
-  if (!isPlainObject(value)) return undefined;
-  const bots = value.bots === undefined ? 0 : asUint(value.bots, MAX_BOTS_PER_ROOM);
-  return bots === undefined ? undefined : { bots };
-}
-
 /**
  * Parses a client frame. Never throws: anything malformed, of an unknown type or with bad
  * fields comes back as an error code and a message fit to send to the client.
@@ -92,7 +115,11 @@ export function parseClientMessage(bytes: Uint8Array): Parsed<ClientMessage> {
       const options = parseJoinOptions(b);
       if (!roomId)
         return bad(ErrorCode.BadRequest, 'join: room id must be 1-64 characters of [A-Za-z0-9_.:-]');
-      if (!options) return bad(ErrorCode.BadRequest, `join: options.bots must be 0..${MAX_BOTS_PER_ROOM}`);
+      if (!options)
+        return bad(
+          ErrorCode.BadRequest,
+          `join: options.bots must be 0..${MAX_BOTS_PER_ROOM}, options.game 1-64 of [A-Za-z0-9_-]`,
+        );
       return { ok: true, msg: { type: 'join', roomId, options } };
     }
     case ClientType.Input: {

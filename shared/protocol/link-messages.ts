@@ -1,5 +1,5 @@
 import { decodeFrame, encodeFrame } from './codec.js';
-import type { JoinOptions } from './client-messages.js';
+import { joinOptionsOnWire, parseJoinOptions, type JoinOptions } from './client-messages.js';
 import { asId, asIdList, asUint, isPlainObject } from './fields.js';
 
 /**
@@ -52,7 +52,7 @@ export function encodeGatewayToRoom(m: GatewayToRoom): Uint8Array {
     case 'hello':
       return encodeFrame([LinkType.Hello, m.gatewayId, m.proof]);
     case 'join':
-      return encodeFrame([LinkType.Join, m.roomId, m.playerId, m.options]);
+      return encodeFrame([LinkType.Join, m.roomId, m.playerId, joinOptionsOnWire(m.options)]);
     case 'input':
       return encodeFrame([LinkType.Input, m.roomId, m.playerId, m.seq, m.input]);
     case 'leave':
@@ -91,10 +91,8 @@ export function parseGatewayToRoom(bytes: Uint8Array): GatewayToRoom | undefined
         ? { type: 'hello', gatewayId: roomId, proof: b }
         : undefined;
     case LinkType.Join: {
-      const bots = isPlainObject(c) ? asUint(c.bots, 64) : undefined;
-      return roomId && playerId && bots !== undefined
-        ? { type: 'join', roomId, playerId, options: { bots } }
-        : undefined;
+      const options = isPlainObject(c) ? parseJoinOptions(c, 64) : undefined;
+      return roomId && playerId && options ? { type: 'join', roomId, playerId, options } : undefined;
     }
     case LinkType.Input: {
       const seq = asUint(c);

@@ -9,6 +9,8 @@ import type { RealtimeKeys } from '../redis/keys.js';
 export interface Roster {
   matchId: string;
   queue: string;
+  /** The game the mode plays (absent: the room server's default game). */
+  game?: string;
   teams: string[][];
   /** The tickets the players came from, so that a no-show re-queue keeps parties and priority. */
   tickets: { id: string; players: string[]; enqueuedAt: number }[];
