@@ -20,5 +20,6 @@ describe('npm run build:apps (what the container image runs)', () => {
         stderr: 'Invalid configuration:\n  AUTH_SECRET must be at least 32 characters',
       });
     }
-  });
+    // esbuild over every service plus a node start each: seconds of CPU, not a speed check.
+  }, 120_000);
 });
