@@ -44,7 +44,14 @@ async function main(): Promise<void> {
   try {
     stack = await startLocalStack();
     const staticDir = await buildWebDemo();
-    const env = { ...stack.env, GATEWAY_STATIC_DIR: staticDir, ROOM_SERVER_PORT: '0' };
+    // Local play and `npm run swarm` log every guest in from 127.0.0.1: lift the per-address
+    // guest-login limit here (an explicit AUTH_GUEST_LOGINS_PER_MIN still wins).
+    const env = {
+      AUTH_GUEST_LOGINS_PER_MIN: process.env.AUTH_GUEST_LOGINS_PER_MIN ?? '100000',
+      ...stack.env,
+      GATEWAY_STATIC_DIR: staticDir,
+      ROOM_SERVER_PORT: '0',
+    };
     const ops = (id: string) => String(OPS_PORTS[id]);
     for (const id of ROOM_SERVERS) {
       apps.push(

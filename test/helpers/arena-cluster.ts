@@ -35,6 +35,8 @@ const TEST_DEFAULTS: Record<string, string> = {
   MATCHMAKER_IDLE_DELAY_MS: '20',
   LOG_LEVEL: 'info',
   GATEWAY_STATIC_DIR: '',
+  // Every test client logs in as a guest from 127.0.0.1; tests of the limit set their own.
+  AUTH_GUEST_LOGINS_PER_MIN: '100000',
 };
 
 /** Gateways and room servers as real processes against the run's real Redis, isolated by key prefix. */
