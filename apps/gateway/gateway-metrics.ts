@@ -80,6 +80,12 @@ export function gatewayMetrics(
   );
   counterReading(
     r,
+    'arena_gateway_full_refusals_total',
+    'WebSocket upgrades refused with 503 at the connection cap (GATEWAY_MAX_CONNECTIONS or the fd limit)',
+    () => counters.fullRefusals,
+  );
+  counterReading(
+    r,
     'arena_gateway_rejected_upgrades_total',
     'WebSocket upgrades refused (bad token, protocol version, gateway full)',
     () => counters.rejectedUpgrades,

@@ -59,6 +59,8 @@ export interface GatewayServerOptions {
   /** Counts and logs the requests that failed on Redis (each client is told, too). */
   redisFailures: RedisFailures;
   log: Logger;
+  /** Connections accepted at most: GATEWAY_MAX_CONNECTIONS lowered under the fd limit (fd-limit.ts). */
+  maxConnections?: number;
 }
 
 /** Plain numbers on the hot path; gateway-metrics.ts reads them at scrape time. */
@@ -73,6 +75,8 @@ export interface GatewayCounters {
   rejectedUpgrades: number;
   /** Connects refused because the session (or the player) was revoked. */
   revokedSessions: number;
+  /** Upgrades refused with 503 because the gateway was at its connection cap. */
+  fullRefusals: number;
 }
 
 /** Wraps a uWS socket for the router; every call is safe after the socket closed. */
@@ -141,7 +145,15 @@ export class GatewayServer {
     rateLimited: 0,
     rejectedUpgrades: 0,
     revokedSessions: 0,
+    fullRefusals: 0,
   };
+  /** Upgrades admitted but not yet open: they count against the cap too. */
+  private upgrading = 0;
+
+  /** The connection cap in force (GATEWAY_MAX_CONNECTIONS, lowered under the fd limit). */
+  get maxConnections(): number {
+    return this.o.maxConnections ?? this.o.config.gateway.maxConnections;
+  }
 
   constructor(private readonly o: GatewayServerOptions) {
     const gw = o.config.gateway;
@@ -279,15 +291,20 @@ export class GatewayServer {
         `protocol version ${version} unsupported; use ${PROTOCOL_VERSION}`,
       );
     }
-    if (this.counters.connections >= this.o.config.gateway.maxConnections) {
+    if (this.counters.connections + this.upgrading >= this.maxConnections) {
+      this.counters.fullRefusals++;
       return refuse('503 Service Unavailable', 'gateway full: try another');
     }
+    this.upgrading++;
+    const settled = () => this.upgrading--;
     this.admit(token).then(
       (session) => {
+        settled();
         if (aborted) return;
         res.cork(() => res.upgrade<SocketData>({ session }, key, protocol, extensions, context));
       },
       (err: unknown) => {
+        settled();
         if (err instanceof InvalidToken) return refuse('401 Unauthorized', err.message);
         // The revocation list could not be read: refuse (fail closed); the SDK tries again.
         this.o.redisFailures.record('revocation_check', err);

@@ -20,6 +20,7 @@ import { TokenService } from './auth/tokens.js';
 import { MatchmakingRequests } from './matchmaking-requests.js';
 import { OpsServer } from '../../shared/ops/ops-server.js';
 import { redisCheck } from '../../shared/ops/readiness.js';
+import { connectionCap, FD_HEADROOM, softFdLimit } from './fd-limit.js';
 import { GatewayServer } from './gateway-server.js';
 import { gatewayMetrics } from './gateway-metrics.js';
 import { PlayerRouter } from './player-router.js';
@@ -83,9 +84,18 @@ async function main(): Promise<void> {
     rankingKeysForPrefix,
     new Seasons(rankingsRedis, rankingKeysForPrefix),
   );
+  const fdLimit = softFdLimit();
+  const maxConnections = connectionCap(config.gateway.maxConnections, fdLimit);
+  if (maxConnections < config.gateway.maxConnections) {
+    log.warn(
+      { configured: config.gateway.maxConnections, fdLimit, headroom: FD_HEADROOM, maxConnections },
+      'file-descriptor limit lowers the connection cap: raise it (ulimit -n, LimitNOFILE) for more players',
+    );
+  }
   const server = new GatewayServer({
     gatewayId,
     config,
+    maxConnections,
     tokens,
     revocations,
     router,
