@@ -112,7 +112,7 @@ export class RoomServerMetrics {
     counterReading(
       r,
       'arena_room_server_room_errors_total',
-      'Rooms closed because the game threw',
+      'Game hooks that threw (the room restored from its checkpoint, or ended after ROOM_MAX_RESTORES)',
       () => server.counters.roomErrors,
     );
     counterReading(
