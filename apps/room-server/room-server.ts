@@ -126,6 +126,9 @@ export class RoomServer {
       },
       ended: (room, result, reason) => this.onRoomEnded(room, result, reason),
       requeue: (queue, tickets) => this.background(this.requeue(queue, tickets), 'no_show_requeue'),
+      // ctx.emit: a game_event in the match log; its data as JSON text (searchable, bounded).
+      gameEvent: (room, name, data) =>
+        this.logEvent(room, 'game_event', { name, detail: gameEventDetail(data) }),
     };
   }
 
@@ -523,4 +526,17 @@ export class RoomServer {
   private background(p: Promise<unknown>, what: string): void {
     p.catch((err: unknown) => this.o.redisFailures.record(what, err));
   }
+}
+
+const MAX_GAME_EVENT_DETAIL = 2_000;
+
+/** A game event's data as JSON text of at most MAX_GAME_EVENT_DETAIL characters. */
+function gameEventDetail(data: Record<string, unknown>): string {
+  let text: string;
+  try {
+    text = JSON.stringify(data) ?? '{}';
+  } catch {
+    text = '"unserializable data"';
+  }
+  return text.length > MAX_GAME_EVENT_DETAIL ? `${text.slice(0, MAX_GAME_EVENT_DETAIL)}...` : text;
 }
