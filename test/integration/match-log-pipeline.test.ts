@@ -74,6 +74,30 @@ async function startIndexer(group: string): Promise<RunningApp> {
   return app;
 }
 
+/**
+ * Commits `group`'s offsets at the topic's current end, so that an indexer started in it reads
+ * only what comes next: a fresh group otherwise re-reads the 100k+ events of earlier tests first,
+ * which on a loaded machine outlasts the test's deadline.
+ */
+async function groupAtTopicEnd(group: string): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'offsets',
+    brokers: [kafka.env.KAFKA_BROKERS!],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(MATCH_EVENTS_TOPIC);
+    await admin.setOffsets({
+      groupId: group,
+      topic: MATCH_EVENTS_TOPIC,
+      partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Searchable documents whose match id starts with `prefix` (refreshes first). */
 async function searchable(prefix: string): Promise<number> {
   try {
@@ -178,7 +202,9 @@ describe('match logs: Kafka to Elasticsearch (real broker, real node)', () => {
   }, 300_000);
 
   it('waits out an Elasticsearch outage, retrying its bulk requests, and catches up, count exact', async () => {
-    const ix = await startIndexer(uniqueName('group-eo'));
+    const group = uniqueName('group-eo');
+    await groupAtTopicEnd(group);
+    const ix = await startIndexer(group);
     const retries = async () =>
       samples(await (await fetch(`http://127.0.0.1:${ix.opsPort}/metrics`)).text()).get(
         'arena_indexer_bulk_retries_total',
