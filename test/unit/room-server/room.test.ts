@@ -80,9 +80,17 @@ describe('Room', () => {
     room.join('a', 'gw1', 0);
     room.step(50);
     r.clear();
+    const playerA = () => (room.checkpoint().state as { players: Record<string, unknown> }).players.a;
+    const before = structuredClone(playerA());
     room.input('a', 'gw1', 1, { mx: 50, my: 0 });
     room.step(100);
     expect(r.framesFor('a')).toContainEqual(expect.objectContaining({ type: 'error', code: 'bad_input' }));
+    // Not applied: the player's state (position, direction) is what it was.
+    expect(playerA()).toEqual(before);
+    // A valid input afterwards is applied, so the check above can see a change.
+    room.input('a', 'gw1', 2, { mx: 1, my: 0 });
+    room.step(150);
+    expect(playerA()).toMatchObject({ dx: 1 });
   });
 
   it('holds a disconnected seat for the grace period, resumes it, then drops it after expiry', () => {
