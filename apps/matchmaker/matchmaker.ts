@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../shared/log/logger.js';
-import { modeOfQueue, skillWindow, type ModeConfig } from '../../shared/matchmaking/modes.js';
+import { gameOfMode, modeOfQueue, skillWindow, type ModeConfig } from '../../shared/matchmaking/modes.js';
 import type { MatchRecord } from '../../shared/matchmaking/types.js';
 import type { RoomPlacement } from '../../shared/placement/room-placement.js';
 import type { RedisFailures } from '../../shared/redis/failures.js';
@@ -121,10 +121,12 @@ export class Matchmaker {
   ): Promise<boolean> {
     const matchId = randomUUID();
     const roomId = `m-${matchId}`;
+    const game = gameOfMode(mode);
     try {
-      const owner = await this.o.placement.ownerOf(roomId);
+      // Only a server hosting the mode's game is chosen; the gateways find the recorded owner.
+      const owner = await this.o.placement.ownerOf(roomId, new Set(), game);
       if (!owner) {
-        this.o.log.warn({ queue }, 'no live room server: tickets go back to the queue');
+        this.o.log.warn({ queue, game }, 'no live room server hosts the game: tickets go back to the queue');
         await this.o.store.release(queue, token, match.tickets);
         return false;
       }
@@ -133,6 +135,7 @@ export class Matchmaker {
         {
           matchId,
           queue,
+          game,
           teams: match.teams,
           tickets: match.tickets.map((t) => ({ id: t.id, players: t.players, enqueuedAt: t.enqueuedAt })),
           joinDeadlineAt: now + mode.joinDeadlineMs,

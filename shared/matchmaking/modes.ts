@@ -10,6 +10,8 @@ export interface SkillWindow {
 
 /** A game mode's matchmaking rules; a queue is a mode in a region ("duel.eu"). */
 export interface ModeConfig {
+  /** The game the mode's rooms run (a game's name, as the room servers host it); default 'arena'. */
+  game?: string;
   /** Teams per match (2 for 1v1 and 2v2; N for an N-player free-for-all with teamSize 1). */
   teams: number;
   teamSize: number;
@@ -20,6 +22,14 @@ export interface ModeConfig {
   joinDeadlineMs: number;
   /** When someone does not join in time: drop them and play on, or end and re-queue the rest. */
   noShow: 'continue' | 'requeue';
+}
+
+/** The game a mode plays when its config names none: the reference game. */
+export const DEFAULT_GAME = 'arena';
+
+/** The game a mode's rooms run. */
+export function gameOfMode(mode: ModeConfig): string {
+  return mode.game ?? DEFAULT_GAME;
 }
 
 export const DEFAULT_MODES: Readonly<Record<string, ModeConfig>> = {
@@ -57,6 +67,8 @@ function parseMode(name: string, raw: unknown): ModeConfig {
   const w = m?.window;
   const problems: string[] = [];
   if (!/^[a-z0-9_-]{1,24}$/.test(name)) problems.push('mode names are 1-24 of [a-z0-9_-]');
+  if (m?.game !== undefined && (typeof m.game !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(m.game)))
+    problems.push('game must be a game name: 1-64 of [A-Za-z0-9_-]');
   if (!isNum(m?.teams, 2, 16) || !Number.isInteger(m.teams)) problems.push('teams must be an integer 2..16');
   if (!isNum(m?.teamSize, 1, 16) || !Number.isInteger(m.teamSize))
     problems.push('teamSize must be an integer 1..16');
@@ -75,7 +87,7 @@ function parseMode(name: string, raw: unknown): ModeConfig {
     problems.push('noShow must be "continue" or "requeue"');
   if ((m?.teams ?? 0) * (m?.teamSize ?? 0) > 64) problems.push('at most 64 players per match');
   if (problems.length > 0) throw new InvalidValue(`mode "${name}": ${problems.join('; ')}`);
-  return m as ModeConfig;
+  return { ...(m as ModeConfig), game: m.game ?? DEFAULT_GAME };
 }
 
 /** MATCHMAKER_MODES: JSON {"name": ModeConfig, ...} replacing the defaults; "" keeps them. */

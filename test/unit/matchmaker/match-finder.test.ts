@@ -83,4 +83,15 @@ describe('parseModes', () => {
     expect(() => parseModes('{"duel": {"teams": 1}}')).toThrow(/teams must be an integer 2..16/);
     expect(() => parseModes('not json')).toThrow(/must be JSON/);
   });
+
+  it("a mode names its game: default 'arena', a named game kept, a bad name refused", () => {
+    const mode = { ...DEFAULT_MODES.duel };
+    expect(parseModes(JSON.stringify({ duel: mode })).duel!.game).toBe('arena');
+    expect(parseModes(JSON.stringify({ duel: { ...mode, game: 'battleship' } })).duel!.game).toBe(
+      'battleship',
+    );
+    expect(() => parseModes(JSON.stringify({ duel: { ...mode, game: 'no such/game' } }))).toThrow(
+      /mode "duel": game must be a game name/,
+    );
+  });
 });
