@@ -1,11 +1,12 @@
 /** Matchmaker process: `tsx apps/matchmaker/main.ts`. Run several; they share the queues safely. */
 import { instanceId } from '../../shared/config/instance-id.js';
-import { loadConfig } from '../../shared/config/index.js';
+import { ConfigError, loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { OpsServer } from '../../shared/ops/ops-server.js';
 import { redisCheck } from '../../shared/ops/readiness.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
+import { modeGameProblems } from '../../shared/matchmaking/mode-games.js';
 import { queueIds } from '../../shared/matchmaking/modes.js';
 import { RoomServerRegistry } from '../../shared/placement/registry.js';
 import { RoomPlacement } from '../../shared/placement/room-placement.js';
@@ -13,6 +14,8 @@ import { connectRedis } from '../../shared/redis/connect.js';
 import { RedisFailures } from '../../shared/redis/failures.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
 import { RosterStore } from '../../shared/rooms/roster.js';
+import { games as builtInGames } from '../room-server/games/index.js';
+import { loadGames } from '../room-server/load-games.js';
 import { Matchmaker } from './matchmaker.js';
 import { MatchStore } from './match-store.js';
 import { MatchmakerMetrics } from './metrics.js';
@@ -20,6 +23,17 @@ import { MatchmakerMetrics } from './metrics.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'matchmaker');
   const mm = config.matchmaker;
+  // The games the modes name, loaded as a room server loads them: a mode naming an unknown game
+  // or seating more players than its game takes stops the matchmaker here, with the reason.
+  const games = await loadGames(
+    mm.games || Object.keys(builtInGames).join(','),
+    builtInGames,
+    undefined,
+    [],
+    'MATCHMAKER_GAMES',
+  );
+  const problems = modeGameProblems(mm.modes, games);
+  if (problems.length > 0) throw new ConfigError(problems);
   const id = instanceId(mm.id, 'mm');
   const log = createLogger('matchmaker', id, config.log.level);
   const redis = await connectRedis(config.redis, { name: `matchmaker ${id}`, log });

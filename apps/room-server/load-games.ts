@@ -49,6 +49,8 @@ export async function loadGames(
   cwd = process.cwd(),
   /** Games given in code (startRoomServer({ games })): checked the same way. */
   given: readonly unknown[] = [],
+  /** The variable `spec` came from, named in every problem (the matchmaker's is MATCHMAKER_GAMES). */
+  variable = 'ROOM_GAMES',
 ): Promise<AnyGame[]> {
   const problems: string[] = [];
   const games: AnyGame[] = [];
@@ -73,29 +75,29 @@ export async function loadGames(
       mod = (await import(specifier)) as Record<string, unknown>;
     } catch (err) {
       problems.push(
-        `ROOM_GAMES: module "${entry}" could not be loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+        `${variable}: module "${entry}" could not be loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
       );
       continue;
     }
     const offered = gamesOf(mod);
     if (!offered || offered.length === 0) {
       problems.push(
-        `ROOM_GAMES: module "${entry}" exports no game (export default a Game or an array of games, or export const games)`,
+        `${variable}: module "${entry}" exports no game (export default a Game or an array of games, or export const games)`,
       );
       continue;
     }
     for (const g of offered) {
       const problem = gameProblem(g);
-      if (problem) problems.push(`ROOM_GAMES: module "${entry}": ${problem}`);
+      if (problem) problems.push(`${variable}: module "${entry}": ${problem}`);
       else games.push(g as AnyGame);
     }
   }
   const seen = new Set<string>();
   for (const g of games) {
-    if (seen.has(g.name)) problems.push(`ROOM_GAMES: two games are named "${g.name}"`);
+    if (seen.has(g.name)) problems.push(`${variable}: two games are named "${g.name}"`);
     seen.add(g.name);
   }
-  if (problems.length === 0 && games.length === 0) problems.push('no game to host (ROOM_GAMES is empty)');
+  if (problems.length === 0 && games.length === 0) problems.push(`no game to host (${variable} is empty)`);
   if (problems.length > 0) throw new ConfigError(problems);
   return games;
 }

@@ -258,6 +258,12 @@ export const configSchema = {
       allowEmpty: true,
       maxLength: 64,
     }),
+    games: str('MATCHMAKER_GAMES', {
+      doc: 'Games the modes may name, as in ROOM_GAMES (built-in names, module paths or package names); checked at start against MATCHMAKER_MODES. Empty: the built-in games.',
+      default: '',
+      allowEmpty: true,
+      maxLength: 4000,
+    }),
     modes: custom(
       'MATCHMAKER_MODES',
       {
