@@ -135,11 +135,34 @@ describe('gateway under hostile input (real gateway and room server processes)',
 
   it('rejects invalid game input inside a room without applying it', async () => {
     const raw = await rawSocket(0);
-    raw.ws.send(encodeClientMessage({ type: 'join', roomId, options: { bots: 0 } }));
+    // Alone in a room of its own (no bots to tag it away): only its own input moves it.
+    raw.ws.send(encodeClientMessage({ type: 'join', roomId: uniqueName('room'), options: { bots: 0 } }));
     await raw.until((s) => s.received.some((m) => m.type === 'joined'), 'joined');
+    const joined = raw.received.find((m) => m.type === 'joined')!;
+    if (joined.type !== 'joined') throw new Error('unreachable');
+    const me = `p:${joined.you}`;
+    const start = joined.entities[me] as { x: number; y: number };
     raw.ws.send(encodeClientMessage({ type: 'input', seq: 1, input: { mx: 1e9, my: 0 } }));
     raw.ws.send(encodeClientMessage({ type: 'input', seq: 2, input: { x: 10, y: 10, s: 999 } }));
-    await raw.until((s) => s.errors(ErrorCode.BadInput).length >= 1, 'bad_input');
+    // Both are acknowledged in the tick that would have applied them, in that tick's state
+    // (and answered with one bad_input: one error per 16 bad inputs).
+    const acked = (seq: number) => (s: RawSocket) =>
+      s.received.some((m) => m.type === 'state' && (m.acks[joined.you] ?? 0) >= seq);
+    await raw.until(acked(2), 'the bad inputs acknowledged');
+    // Then a valid input: straight up or down (away from the nearer wall), never sideways.
+    const my = start.y > 300 ? -1 : 1;
+    raw.ws.send(encodeClientMessage({ type: 'input', seq: 3, input: { mx: 0, my } }));
+    const moves = () =>
+      raw.received.flatMap((m) =>
+        m.type === 'state' && m.changed[me] ? [m.changed[me] as { x?: number; y?: number }] : [],
+      );
+    await raw.until(() => moves().length > 0, 'the player moved by its valid input');
+    // The first move is the valid input's (x as it was, y toward the middle): the rejected
+    // inputs (mx 1e9 would have driven it into the right wall) never moved it.
+    const [first] = moves();
+    expect(first!.x ?? start.x).toBe(start.x);
+    expect(Math.sign((first!.y ?? start.y) - start.y)).toBe(my);
+    expect(raw.errors(ErrorCode.BadInput)).toHaveLength(1);
     await othersUnaffected(0);
   });
 
