@@ -5,9 +5,11 @@ import { readFileSync } from 'node:fs';
  * descriptor; past the process limit, accept() fails with EMFILE and the listener spins
  * while /healthz and /metrics cannot be answered either. So the gateway refuses upgrades
  * (503, the load balancer tries another) before it gets there, keeping descriptors for
- * Redis, the room-server links, the ops port and files. Node cannot raise its own limit
- * (no setrlimit): raise it where the process starts (`ulimit -n`, LimitNOFILE, the
- * container runtime); the gateway logs the cap it derived when the limit lowers it.
+ * Redis, the room-server links, the ops port and files. Node itself raises the soft limit to
+ * the hard limit as it starts (it calls setrlimit before any user code runs), so what is read
+ * here is already the most this process can have; past that, raise the hard limit where the
+ * process starts (`ulimit -n`, LimitNOFILE, the container runtime). The gateway logs the cap
+ * it derived when the limit lowers it.
  */
 export const FD_HEADROOM = 128;
 

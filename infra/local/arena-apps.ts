@@ -49,8 +49,15 @@ export async function startArenaApp(
   name: string,
   env: Record<string, string>,
   logDir: string,
+  limits: ProcessLimits = {},
 ): Promise<RunningApp> {
-  return { ...(await startTypeScriptService(name, ENTRY[kind], env, logDir)), kind };
+  return { ...(await startTypeScriptService(name, ENTRY[kind], env, logDir, limits)), kind };
+}
+
+/** Resource limits a service is started with (tests of behaviour at a limit). */
+export interface ProcessLimits {
+  /** Soft and hard open-files limit (`prlimit --nofile`, as `ulimit -n` would set it). */
+  openFiles?: number;
 }
 
 /**
@@ -62,13 +69,25 @@ export async function startTypeScriptService(
   entry: string,
   env: Record<string, string>,
   logDir: string,
+  limits: ProcessLimits = {},
 ): Promise<Omit<RunningApp, 'kind'>> {
   const logFile = join(logDir, `${name}.log`);
   const from = existsSync(logFile) ? statSync(logFile).size : 0;
   const proc = startProcess({
     name,
-    command: process.execPath,
-    args: ['--import', 'tsx', entry],
+    // prlimit (util-linux) sets the limits and then execs node: same pid, same process group.
+    ...(limits.openFiles === undefined
+      ? { command: process.execPath, args: ['--import', 'tsx', entry] }
+      : {
+          command: 'prlimit',
+          args: [
+            `--nofile=${limits.openFiles}:${limits.openFiles}`,
+            process.execPath,
+            '--import',
+            'tsx',
+            entry,
+          ],
+        }),
     cwd: REPO,
     env: { ...process.env, ...env },
     logFile,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
-import { startArenaApp, type RunningApp } from '../../infra/local/arena-apps.js';
+import { startArenaApp, type ProcessLimits, type RunningApp } from '../../infra/local/arena-apps.js';
 import { ArenaClient } from '../../shared/client/index.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { connectRedis } from '../../shared/redis/connect.js';
@@ -92,9 +92,14 @@ export class ArenaCluster {
     return app;
   }
 
-  async startGateway(index: number, extra: Record<string, string> = {}): Promise<RunningApp> {
+  async startGateway(
+    index: number,
+    extra: Record<string, string> = {},
+    limits: ProcessLimits = {},
+  ): Promise<RunningApp> {
     const id = `gw-${index}`;
-    const app = await startArenaApp('gateway', id, { ...this.env, GATEWAY_ID: id, ...extra }, this.logDir);
+    const env = { ...this.env, GATEWAY_ID: id, ...extra };
+    const app = await startArenaApp('gateway', id, env, this.logDir, limits);
     this.gateways[index] = app;
     return app;
   }

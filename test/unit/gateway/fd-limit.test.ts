@@ -33,4 +33,25 @@ describe('gateway connection cap under the fd limit', () => {
     expect(r.stderr).toBe('');
     expect(Number(r.stdout.trim())).toBe(256 - FD_HEADROOM);
   });
+
+  it(
+    'gets the hard limit when only the soft one is low (node raises it at start)',
+    { timeout: 120_000 },
+    () => {
+      // What `ulimit -Sn 256` under a larger hard limit gives a gateway: the whole hard limit.
+      const r = spawnSync(
+        'bash',
+        [
+          '-c',
+          `ulimit -Sn 256; echo "$(ulimit -Hn)"; exec "${process.execPath}" --import tsx -e "import('./apps/gateway/fd-limit.ts').then((m) => console.log(m.softFdLimit()))"`,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.stderr).toBe('');
+      const [hard, seen] = r.stdout.trim().split('\n');
+      // Under an unlimited hard limit node raises the soft one as far as the kernel lets it.
+      if (hard === 'unlimited') expect(Number(seen)).toBeGreaterThan(256);
+      else expect(seen).toBe(hard);
+    },
+  );
 });
