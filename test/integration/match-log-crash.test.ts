@@ -22,8 +22,14 @@ beforeAll(async () => {
   cluster = await ArenaCluster.start({
     gateways: 1,
     roomServers: 1,
-    // TMPDIR: the room server's default spill directory (derived from ROOM_SERVER_ID) lands here.
-    env: { KAFKA_BROKERS: kafka.env.KAFKA_BROKERS!, TMPDIR: runDir, ROOM_RESUME_GRACE_MS: '600000' },
+    // TMPDIR: the room server's default spill directory (derived from ROOM_SERVER_ID) lands
+    // here; MATCH_LOG_SPILL_DIR empty asks for that default (test clusters otherwise set one).
+    env: {
+      KAFKA_BROKERS: kafka.env.KAFKA_BROKERS!,
+      TMPDIR: runDir,
+      MATCH_LOG_SPILL_DIR: '',
+      ROOM_RESUME_GRACE_MS: '600000',
+    },
   });
   es = new Client({ node: cluster.env.ELASTICSEARCH_URL!, maxRetries: 0, requestTimeout: 10_000 });
 }, 240_000);
