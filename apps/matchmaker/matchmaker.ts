@@ -135,7 +135,7 @@ export class Matchmaker {
         {
           matchId,
           queue,
-          game,
+          ...(game === undefined ? {} : { game }),
           teams: match.teams,
           tickets: match.tickets.map((t) => ({ id: t.id, players: t.players, enqueuedAt: t.enqueuedAt })),
           joinDeadlineAt: now + mode.joinDeadlineMs,

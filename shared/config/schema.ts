@@ -267,7 +267,7 @@ export const configSchema = {
     modes: custom(
       'MATCHMAKER_MODES',
       {
-        doc: 'JSON of game modes ({"duel": {"game":"arena","teams":2,"teamSize":1,"window":{...},...}}; "game" names the game its rooms run, default arena); empty: duel, duo and ffa.',
+        doc: 'JSON of game modes ({"duel": {"game":"arena","teams":2,"teamSize":1,"window":{...},...}}; "game" names the game its rooms run; none: the first game of any room server); empty: duel, duo and ffa.',
         default: '',
       },
       parseModes,

@@ -20,6 +20,7 @@ export function modeGameProblems(
   const problems: string[] = [];
   for (const [name, mode] of Object.entries(modes)) {
     const gameName = gameOfMode(mode);
+    if (gameName === undefined) continue; // any server's first game: nothing to check against
     const game = byName.get(gameName);
     if (!game) {
       problems.push(

@@ -10,7 +10,10 @@ export interface SkillWindow {
 
 /** A game mode's matchmaking rules; a queue is a mode in a region ("duel.eu"). */
 export interface ModeConfig {
-  /** The game the mode's rooms run (a game's name, as the room servers host it); default 'arena'. */
+  /**
+   * The game the mode's rooms run (a game's name, as the room servers host it). None: any room
+   * server, whose first game the room runs (configs written before games were named keep working).
+   */
   game?: string;
   /** Teams per match (2 for 1v1 and 2v2; N for an N-player free-for-all with teamSize 1). */
   teams: number;
@@ -24,12 +27,9 @@ export interface ModeConfig {
   noShow: 'continue' | 'requeue';
 }
 
-/** The game a mode plays when its config names none: the reference game. */
-export const DEFAULT_GAME = 'arena';
-
-/** The game a mode's rooms run. */
-export function gameOfMode(mode: ModeConfig): string {
-  return mode.game ?? DEFAULT_GAME;
+/** The game a mode's rooms run; undefined: whatever the chosen room server runs first. */
+export function gameOfMode(mode: ModeConfig): string | undefined {
+  return mode.game;
 }
 
 export const DEFAULT_MODES: Readonly<Record<string, ModeConfig>> = {
@@ -87,7 +87,7 @@ function parseMode(name: string, raw: unknown): ModeConfig {
     problems.push('noShow must be "continue" or "requeue"');
   if ((m?.teams ?? 0) * (m?.teamSize ?? 0) > 64) problems.push('at most 64 players per match');
   if (problems.length > 0) throw new InvalidValue(`mode "${name}": ${problems.join('; ')}`);
-  return { ...(m as ModeConfig), game: m.game ?? DEFAULT_GAME };
+  return m as ModeConfig;
 }
 
 /** MATCHMAKER_MODES: JSON {"name": ModeConfig, ...} replacing the defaults; "" keeps them. */

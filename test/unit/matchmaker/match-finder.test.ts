@@ -84,9 +84,9 @@ describe('parseModes', () => {
     expect(() => parseModes('not json')).toThrow(/must be JSON/);
   });
 
-  it("a mode names its game: default 'arena', a named game kept, a bad name refused", () => {
+  it('a mode names its game: none by default (any server), a named game kept, a bad name refused', () => {
     const mode = { ...DEFAULT_MODES.duel };
-    expect(parseModes(JSON.stringify({ duel: mode })).duel!.game).toBe('arena');
+    expect(parseModes(JSON.stringify({ duel: mode })).duel!.game).toBeUndefined();
     expect(parseModes(JSON.stringify({ duel: { ...mode, game: 'battleship' } })).duel!.game).toBe(
       'battleship',
     );

@@ -10,7 +10,7 @@ const games = [
 ];
 
 describe('modes against the games they name', () => {
-  it('accepts modes whose games exist and seat their players, including the default game', () => {
+  it('accepts modes whose games exist and seat their players, and modes that name no game', () => {
     expect(
       modeGameProblems(
         {
@@ -18,6 +18,8 @@ describe('modes against the games they name', () => {
           duel,
           battle: { ...duel, game: 'battleship' },
           eight: { ...duel, teams: 4, teamSize: 2 },
+          // No game: any room server's first game (e.g. ROOM_GAME=arena-sprint), nothing to check.
+          anyGame: { ...duel, game: undefined, teams: 16, teamSize: 4 },
         },
         games,
       ),
