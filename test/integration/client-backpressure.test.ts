@@ -46,8 +46,7 @@ async function metric(gateway: number, name: string): Promise<number> {
  */
 async function seatedClient(gateway: number): Promise<{ raw: RawSocket; roomId: string }> {
   const { token } = await cluster.guestToken(gateway);
-  const raw = await RawSocket.open(cluster.gatewayUrl(gateway), token);
-  await raw.until((s) => s.received.some((m) => m.type === 'welcome'), 'welcome');
+  const raw = await RawSocket.welcomed(cluster.gatewayUrl(gateway), token);
   const roomId = uniqueName('bp');
   raw.ws.send(encodeClientMessage({ type: 'join', roomId, options: { bots: 0 } }));
   await raw.until((s) => s.received.some((m) => m.type === 'joined'), 'joined');

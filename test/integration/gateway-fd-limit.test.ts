@@ -42,8 +42,7 @@ describe('gateway at its file-descriptor limit', () => {
     const tokens = await Promise.all(Array.from({ length: CAP + 1 }, () => cluster.guestToken(0)));
     const sockets: RawSocket[] = [];
     for (const { token } of tokens.slice(0, CAP)) {
-      const s = await RawSocket.open(cluster.gatewayUrl(0), token);
-      await s.until((r) => r.received.some((m) => m.type === 'welcome'), 'welcome');
+      const s = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
       sockets.push(s);
     }
     const last = tokens[CAP]!.token;

@@ -77,8 +77,7 @@ describe('matchmaking through the gateways (real processes, real Redis)', () => 
 
   it('keeps one ticket per player, cancels on request, and names unknown queues', async () => {
     const { token } = await cluster.guestToken(0);
-    const raw = await RawSocket.open(cluster.gatewayUrl(0), token);
-    await raw.until((s) => s.received.some((m) => m.type === 'welcome'), 'welcome');
+    const raw = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
     const { encodeClientMessage } = await import('../../shared/protocol/index.js');
     raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.us', party: [] }));
     await raw.until((s) => s.received.some((m) => m.type === 'queued'), 'queued');
@@ -114,8 +113,7 @@ describe('matchmaking through the gateways (real processes, real Redis)', () => 
   it('re-queues the player who came when the other does not join in time', async () => {
     const present = await cluster.client([0]);
     const { token } = await cluster.guestToken(1);
-    const absent = await RawSocket.open(cluster.gatewayUrl(1), token); // gets the match, never joins
-    await absent.until((s) => s.received.some((m) => m.type === 'welcome'), 'welcome');
+    const absent = await RawSocket.welcomed(cluster.gatewayUrl(1), token); // gets the match, never joins
     const joined = next(present, 'joined', 'the present player joined');
     const left = next(present, 'left', 'the no-show verdict', 30_000);
     present.queue('duel.eu');

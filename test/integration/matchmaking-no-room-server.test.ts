@@ -41,8 +41,7 @@ describe('matchmaking with no live room server', () => {
     const players: { raw: RawSocket; id: string }[] = [];
     for (let i = 0; i < 2; i++) {
       const { token, playerId } = await cluster.guestToken(0);
-      const raw = await RawSocket.open(cluster.gatewayUrl(0), token);
-      await raw.until((s) => s.received.some((m) => m.type === 'welcome'), 'welcome');
+      const raw = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
       raw.ws.send(encodeClientMessage({ type: 'queue', queue: 'duel.eu', party: [] }));
       await raw.until((s) => s.received.some((m) => m.type === 'queued'), 'queued');
       players.push({ raw, id: playerId });

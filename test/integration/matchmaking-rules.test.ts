@@ -49,8 +49,7 @@ afterAll(async () => {
 /** A bare connection (no SDK: nothing joins or queues on its own), welcomed. */
 async function player(gateway = 0, token?: string): Promise<{ raw: RawSocket; token: string }> {
   token ??= (await cluster.guestToken(0)).token;
-  const raw = await RawSocket.open(cluster.gatewayUrl(gateway), token);
-  await raw.until((s) => s.received.some((m) => m.type === 'welcome'), 'the welcome');
+  const raw = await RawSocket.welcomed(cluster.gatewayUrl(gateway), token);
   return { raw, token };
 }
 

@@ -20,8 +20,7 @@ const connectStatus = (token: string) =>
 
 /** The resume token of the welcome a connection with `token` gets. */
 async function resumeTokenFor(token: string): Promise<string> {
-  const raw = await RawSocket.open(cluster.gatewayUrl(0), token);
-  await raw.until((s) => s.received.some((m) => m.type === 'welcome'), 'the welcome');
+  const raw = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
   const welcome = raw.received.find((m) => m.type === 'welcome');
   raw.ws.close();
   return welcome?.type === 'welcome' ? welcome.resumeToken : '';
