@@ -176,7 +176,13 @@ namespace Arena.Client
                 var t = transportFactory();
                 var closed = new TaskCompletionSource<DisconnectInfo>();
                 t.Closed += (code, reason) => closed.TrySetResult(new DisconnectInfo { Gateway = gateway, Code = code, Reason = reason });
-                t.MessageReceived += bytes => Deliver(t, bytes);
+                // The transport may start receiving before ConnectAsync returns; frames that
+                // come before Opened is posted wait for it, so a game always sees Opened first.
+                var early = new EarlyFrames();
+                t.MessageReceived += bytes =>
+                {
+                    if (!early.Hold(bytes)) Deliver(t, bytes);
+                };
 
                 TransportException failure = null;
                 try
@@ -226,6 +232,7 @@ namespace Arena.Client
                     }
                     attempt = 0;
                     Post(() => Raise(Opened, gateway), true);
+                    early.Release(bytes => Deliver(t, bytes));
                     DisconnectInfo info = await closed.Task.ConfigureAwait(false);
                     bool overflow;
                     lock (sync)
@@ -290,6 +297,34 @@ namespace Arena.Client
                 overflowed = true;
             }
             t.Close(1000, "client event queue full");
+        }
+
+        /// <summary>Holds the frames a transport delivers before its connection posted Opened.</summary>
+        private sealed class EarlyFrames
+        {
+            private List<byte[]> held = new List<byte[]>();
+
+            /// <summary>True when the frame was held: Opened is not posted yet.</summary>
+            public bool Hold(byte[] frame)
+            {
+                lock (this)
+                {
+                    if (held == null) return false;
+                    held.Add(frame);
+                    return true;
+                }
+            }
+
+            /// <summary>Delivers the held frames in order; later frames go straight through.</summary>
+            public void Release(Action<byte[]> deliver)
+            {
+                // Delivered under the lock: a frame arriving meanwhile waits in Hold, keeping the order.
+                lock (this)
+                {
+                    foreach (byte[] frame in held) deliver(frame);
+                    held = null;
+                }
+            }
         }
 
         private bool Post(Action action, bool urgent = false)

@@ -158,6 +158,23 @@ namespace Arena.Client.Tests
         }
 
         [Test]
+        public void FramesReceivedWhileConnectingComeAfterOpened()
+        {
+            // Regression: the real transport starts its receive loop inside ConnectAsync, so the
+            // welcome could be posted before Opened (a CI run saw "frame 00" before "opened").
+            var gateways = new ScriptedGateways(null, new[] { new byte[] { 0 }, new byte[] { 1 } });
+            var log = new EventLog();
+            var dispatcher = new EventDispatcher(DispatchMode.Poll);
+            var c = Connection(gateways, log, Fast(), dispatcher);
+            c.Open();
+            gateways.NextConnected("a").Deliver(new byte[] { 2 });
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (log.All.Count < 5 && DateTime.UtcNow < deadline)
+                dispatcher.Poll();
+            Assert.Equal("connecting ws://a/ws 1|opened ws://a/ws|frame 00|frame 01|frame 02", string.Join("|", log.All));
+        }
+
+        [Test]
         public void AGameThatStopsPollingIsDisconnectedNotFedForever()
         {
             var gateways = new ScriptedGateways();

@@ -22,6 +22,8 @@ namespace Arena.Client.Tests
         public readonly ManualResetEventSlim Connected = new ManualResetEventSlim();
         public readonly BlockingCollection<byte[]> Sent = new BlockingCollection<byte[]>();
         private readonly Func<Uri, TransportException> refuse;
+        /// <summary>Frames "received" inside ConnectAsync, before it returns: the real transport's receive loop starts there.</summary>
+        public byte[][] FramesDuringConnect = new byte[0][];
         private int closed;
         private volatile bool open;
 
@@ -42,6 +44,7 @@ namespace Arena.Client.Tests
                 return failed.Task;
             }
             open = true;
+            foreach (byte[] frame in FramesDuringConnect) MessageReceived(frame);
             Connected.Set();
             return Task.FromResult(true);
         }
@@ -89,15 +92,17 @@ namespace Arena.Client.Tests
     {
         public readonly BlockingCollection<ScriptedTransport> Created = new BlockingCollection<ScriptedTransport>();
         private readonly Func<Uri, TransportException> refuse;
+        private readonly byte[][] framesDuringConnect;
 
-        public ScriptedGateways(Func<Uri, TransportException> refuse = null)
+        public ScriptedGateways(Func<Uri, TransportException> refuse = null, byte[][] framesDuringConnect = null)
         {
             this.refuse = refuse ?? (_ => null);
+            this.framesDuringConnect = framesDuringConnect ?? new byte[0][];
         }
 
         public IWebSocketTransport Create()
         {
-            var t = new ScriptedTransport(refuse);
+            var t = new ScriptedTransport(refuse) { FramesDuringConnect = framesDuringConnect };
             Created.Add(t);
             return t;
         }
