@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import type { MatchResult } from '../shared/protocol/index.js';
 import { rankingKeys } from '../shared/rankings/keys.js';
 import { Leaderboards } from '../shared/rankings/leaderboards.js';
+import { RankingsError } from '../shared/rankings/rankings-error.js';
 import { RatingStore } from '../shared/rankings/rating-store.js';
 import { Seasons } from '../shared/rankings/seasons.js';
 import { numberArg, runStandalone, type ServiceEnv } from './bench-cli.js';
@@ -17,24 +18,41 @@ import { ratio, type BenchSection } from './bench-report.js';
 const PLAYERS = 10_000;
 const player = () => `p${Math.floor(Math.random() * PLAYERS)}`;
 
-/** Runs `op` with `concurrency` in flight for `seconds`; returns completed ops per second (x weight). */
+/**
+ * Runs `op` with `concurrency` in flight for `seconds`; returns completed ops per second of the
+ * time it really took (ops started before the end finish after it), times weight. An op that
+ * resolves to false did not complete (a query for a player not on the board): not counted.
+ */
 async function rate(
   o: { seconds: number; concurrency: number },
   op: (i: number) => Promise<unknown>,
   weight = 1,
-): Promise<number> {
+): Promise<{ perSecond: number; refused: number }> {
   let done = 0;
+  let refused = 0;
   let next = 0;
+  const started = performance.now();
   const end = Date.now() + o.seconds * 1000;
   await Promise.all(
     Array.from({ length: o.concurrency }, async () => {
       while (Date.now() < end) {
-        await op(next++);
-        done++;
+        if ((await op(next++)) === false) refused++;
+        else done++;
       }
     }),
   );
-  return (done * weight) / o.seconds;
+  const elapsedS = (performance.now() - started) / 1000;
+  return { perSecond: (done * weight) / elapsedS, refused };
+}
+
+/** Every player on the current global board (the top query, page by page). */
+async function boardMembers(boards: Leaderboards): Promise<string[]> {
+  const members: string[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = await boards.answer({ kind: 'top', offset, limit: 100 });
+    if (page.kind !== 'top' || page.standings.length === 0) return members;
+    members.push(...page.standings.map((s) => s.player));
+  }
 }
 
 function matchBetween(i: number): MatchResult {
@@ -66,12 +84,24 @@ export async function benchRankings(
   const boards = new Leaderboards(redis, keys, seasons);
   const rawKey = `${prefix}raw`;
   try {
-    const rawZadd = await rate(o, () => redis.zadd(rawKey, Math.random() * 1e6, player()));
-    const rawRank = await rate(o, () => redis.zrevrank(rawKey, player()));
-    const updates = await rate(o, (i) => ratings.apply(matchBetween(i), Date.now()), 2); // 2 players ranked per match
-    const queries = await rate(o, () =>
-      boards.answer({ kind: 'player', player: player() }).catch(() => undefined),
+    const rawZadd = (await rate(o, () => redis.zadd(rawKey, Math.random() * 1e6, player()))).perSecond;
+    // Both query loops ask only for members that exist (a miss is cheaper and proves nothing).
+    const ranked = [...new Set(await redis.zrange(rawKey, 0, -1))];
+    const someone = () => ranked[Math.floor(Math.random() * ranked.length)]!;
+    const rawRank = (await rate(o, async () => (await redis.zrevrank(rawKey, someone())) !== null)).perSecond;
+    const updates = (await rate(o, (i) => ratings.apply(matchBetween(i), Date.now()), 2)).perSecond; // 2 players ranked per match
+    const onBoard = await boardMembers(boards);
+    const pick = () => onBoard[Math.floor(Math.random() * onBoard.length)]!;
+    const queried = await rate(o, () =>
+      boards.answer({ kind: 'player', player: pick() }).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof RankingsError && err.code === 'not_found') return false;
+          throw err;
+        },
+      ),
     );
+    const queries = queried.perSecond;
     const f = (n: number) => Math.round(n).toLocaleString('en');
     return {
       title: 'Rankings: leaderboard updates and queries',
@@ -94,6 +124,7 @@ export async function benchRankings(
       ],
       notes: [
         'An applied match does the OpenSkill update for its players, one idempotent Lua apply and a board write per player; a standing is one Lua call for rank and score.',
+        `Rates are over the time each loop really took. Queries ask for players on the board (${onBoard.length.toLocaleString('en')}); a not_found answer would not count (this run: ${queried.refused}).`,
       ],
     };
   } finally {
