@@ -12,15 +12,16 @@
 // (Time), and hands every decoded server message to MessageReceived. Frames it cannot decode
 // raise ProtocolError (counted in ProtocolErrors) and are skipped; the connection stays up.
 //
-// Not yet here (they wait for the protocol to settle, see sdks/csharp/README.md): the room
-// state store fed by snapshots and deltas, typed matchmaking and party flows, leaderboards
-// with typed answers, resume handling beyond reconnecting with the resume token.
+// Room (a RoomState) follows the room this player is in from its snapshots and deltas, with
+// change events; after a reconnect the gateway puts the player back in its seat and the
+// resumed snapshot replaces the store's state (events for what changed meanwhile).
 using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Arena.Client.MsgPack;
 using Arena.Client.Protocol;
+using Arena.Client.State;
 using Arena.Client.Transport;
 
 namespace Arena.Client
@@ -100,11 +101,15 @@ namespace Arena.Client
             connection.ConnectFailed += OnConnectFailed;
             connection.Disconnected += OnDisconnected;
             Time = new TimeSync();
+            Room = new RoomState();
             pingTimer = new Timer(_ => PingIfWelcomed(), null, Timeout.Infinite, Timeout.Infinite);
         }
 
         public EventDispatcher Dispatcher { get; private set; }
         public TimeSync Time { get; private set; }
+
+        /// <summary>The room this player is in, kept current from its snapshots and deltas (read it on the event thread).</summary>
+        public RoomState Room { get; private set; }
 
         public string PlayerId { get; private set; }
         public string GatewayId { get; private set; }
@@ -199,9 +204,12 @@ namespace Arena.Client
             return Send(ClientMessages.Join(roomId, bots));
         }
 
+        /// <summary>Leaves the room; Room is cleared on the event thread (EntityRemoved for each entity).</summary>
         public bool Leave()
         {
-            return Send(ClientMessages.Leave());
+            bool sent = Send(ClientMessages.Leave());
+            Dispatcher.Post(Room.Clear, urgent: true);
+            return sent;
         }
 
         /// <summary>Sends an input for the next tick; returns its sequence number.</summary>
@@ -279,7 +287,21 @@ namespace Arena.Client
             }
             var error = message as ServerError;
             if (error != null) Raise(ErrorReceived, error);
+            UpdateRoom(message);
             Raise(MessageReceived, message);
+        }
+
+        /// <summary>Feeds Room before the message's own events run, so their handlers see the room as of it.</summary>
+        private void UpdateRoom(ServerMessage message)
+        {
+            var joined = message as Joined;
+            if (joined != null) Room.ApplySnapshot(joined);
+            var state = message as StateUpdate;
+            if (state != null) Room.Apply(RoomDelta.From(state));
+            var ended = message as RoomEnded;
+            if (ended != null && ended.RoomId == Room.RoomId) Room.End();
+            var left = message as Left;
+            if (left != null && left.RoomId == Room.RoomId) Room.End();
         }
 
         private void OnWelcome(Welcome welcome)
