@@ -1,17 +1,27 @@
 import { startArenaApp, type RunningApp } from '../infra/local/arena-apps.js';
+import { localRedisPid } from './redis-pid.js';
 
 export interface ArenaPair {
   gateway: RunningApp;
   roomServer: RunningApp;
-  /** The two processes, for CPU measurement. */
+  /** The processes of Arena's path (gateway, room server, and Redis when local), for CPU measurement. */
   pids: Record<string, number>;
   stop(): Promise<void>;
 }
 
-/** A gateway and a room server on any free ports, for the real-time benchmarks. */
-export async function startArenaPair(redisUrl: string, logDir: string, name: string): Promise<ArenaPair> {
+/**
+ * A gateway and a room server on any free ports, for the real-time benchmarks. With
+ * `kafkaBrokers`, the room server's match-log producer is connected as in production.
+ */
+export async function startArenaPair(
+  redisUrl: string,
+  logDir: string,
+  name: string,
+  kafkaBrokers?: string,
+): Promise<ArenaPair> {
   const env = {
     REDIS_URL: redisUrl,
+    ...(kafkaBrokers ? { KAFKA_BROKERS: kafkaBrokers } : {}),
     REDIS_KEY_PREFIX: `bench-${name}-${Date.now()}:`,
     ROOM_SERVER_PORT: '0',
     GATEWAY_PORT: '0',
@@ -19,6 +29,8 @@ export async function startArenaPair(redisUrl: string, logDir: string, name: str
     ROOM_SERVER_OPS_PORT: '0',
     GATEWAY_STATIC_DIR: '',
     LOG_LEVEL: 'warn',
+    // Every bench client is a guest from 127.0.0.1; the per-address limit (10/min) is for the internet.
+    AUTH_GUEST_LOGINS_PER_MIN: '100000',
   };
   const roomServer = await startArenaApp(
     'room-server',
@@ -35,10 +47,15 @@ export async function startArenaPair(redisUrl: string, logDir: string, name: str
     await roomServer.process.stop(3_000);
     throw err;
   });
+  const redisPid = await localRedisPid(redisUrl);
   return {
     gateway,
     roomServer,
-    pids: { gateway: gateway.process.pid, 'room server': roomServer.process.pid },
+    pids: {
+      gateway: gateway.process.pid,
+      'room server': roomServer.process.pid,
+      ...(redisPid ? { redis: redisPid } : {}),
+    },
     stop: async () => {
       await Promise.allSettled([gateway.process.stop(3_000), roomServer.process.stop(3_000)]);
     },

@@ -116,8 +116,14 @@ async function colyseus(logDir: string, n: number, seconds: number): Promise<Run
   }
 }
 
-async function arena(redisUrl: string, logDir: string, n: number, seconds: number): Promise<Run> {
-  const pair = await startArenaPair(redisUrl, logDir, 'peer');
+async function arena(
+  redisUrl: string,
+  kafkaBrokers: string | undefined,
+  logDir: string,
+  n: number,
+  seconds: number,
+): Promise<Run> {
+  const pair = await startArenaPair(redisUrl, logDir, 'peer', kafkaBrokers);
   const { gateway: gw } = pair;
   try {
     const acks = { pending: [] as Map<number, number>[], updates: 0 };
@@ -161,7 +167,7 @@ export async function benchPeerRoom(
   const logDir = mkdtempSync(join(tmpdir(), 'arena-bench-peer-'));
   try {
     const c = await colyseus(logDir, o.clients, o.seconds);
-    const a = await arena(env.REDIS_URL!, logDir, o.clients, o.seconds);
+    const a = await arena(env.REDIS_URL!, env.KAFKA_BROKERS, logDir, o.clients, o.seconds);
     const cpuPer100 = (r: Run) => (r.cpuMicros / 1e6 / r.seconds / o.clients) * 100 * 100; // % of a core per 100 clients
     const updates = (r: Run) => r.stateUpdates / r.seconds / o.clients;
     const ms = (r: Run, p: number) => r.rtt.getValueAtPercentile(p) / 1000;
@@ -183,7 +189,7 @@ export async function benchPeerRoom(
         row('state updates per client per second', updates(a), updates(c), 1, 'higher'),
       ],
       notes: [
-        'Arena is two processes here (gateway and room server, CPU summed) and writes room checkpoints and its registry heartbeat to Redis (Redis CPU not counted); Colyseus runs rooms and sockets in one process with in-memory presence. Arena can put gateways and room servers on different machines; Colyseus scales by adding whole processes behind its own presence and driver.',
+        'Arena is two processes here (gateway and room server) plus the Redis it writes room checkpoints and its registry heartbeat to, CPU summed over the three (Redis when local), with its match-log producer connected to Kafka; Colyseus runs rooms and sockets in one process with in-memory presence. Arena can put gateways and room servers on different machines; Colyseus scales by adding whole processes behind its own presence and driver.',
       ],
     };
   } finally {
@@ -191,6 +197,6 @@ export async function benchPeerRoom(
   }
 }
 
-runStandalone(import.meta.url, ['redis'], (env) =>
+runStandalone(import.meta.url, ['redis', 'kafka'], (env) =>
   benchPeerRoom(env, { clients: numberArg('clients', 200), seconds: numberArg('seconds', 10) }),
 );
