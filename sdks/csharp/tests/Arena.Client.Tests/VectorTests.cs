@@ -144,7 +144,14 @@ namespace Arena.Client.Tests
             switch ((string)m["type"])
             {
                 case "join":
-                    return ClientMessages.Join((string)m["roomId"], (int)(long)((Dictionary<string, object>)m["options"])["bots"]);
+                {
+                    var o = (Dictionary<string, object>)m["options"];
+                    object game, options;
+                    o.TryGetValue("game", out game);
+                    o.TryGetValue("options", out options);
+                    var join = new JoinOptions { Bots = (int)(long)o["bots"], Game = (string)game, Options = FromNotation(options) };
+                    return ClientMessages.Join((string)m["roomId"], join);
+                }
                 case "input":
                     return ClientMessages.Input((uint)(long)m["seq"], FromNotation(m["input"]));
                 case "leave":

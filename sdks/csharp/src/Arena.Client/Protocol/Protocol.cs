@@ -113,11 +113,28 @@ namespace Arena.Client.Protocol
         /// <summary>Join (or create, with server-side bots) a room.</summary>
         public static byte[] Join(string roomId, int bots = 0)
         {
+            return Join(roomId, new JoinOptions { Bots = bots });
+        }
+
+        /// <summary>Join a room, or create it with these options (only the options set go on the wire).</summary>
+        public static byte[] Join(string roomId, JoinOptions options)
+        {
+            if (options == null) options = new JoinOptions();
             var w = Frame(ClientType.JoinRoom, 3);
             w.WriteString(roomId);
-            w.WriteMapHeader(1);
+            w.WriteMapHeader(1 + (options.Game != null ? 1 : 0) + (options.Options != null ? 1 : 0));
             w.WriteString("bots");
-            w.WriteInt64(bots);
+            w.WriteInt64(options.Bots);
+            if (options.Game != null)
+            {
+                w.WriteString("game");
+                w.WriteString(options.Game);
+            }
+            if (options.Options != null)
+            {
+                w.WriteString("options");
+                w.WriteValue(options.Options);
+            }
             return w.ToArray();
         }
 
@@ -191,6 +208,19 @@ namespace Arena.Client.Protocol
             w.WriteInt64(type);
             return w;
         }
+    }
+
+    /// <summary>How to create a room when a join creates it (shared/protocol/client-messages.ts, JoinOptions).</summary>
+    public sealed class JoinOptions
+    {
+        /// <summary>Server-side bots to add (0..ClientMessages.MaxBotsPerRoom).</summary>
+        public int Bots;
+
+        /// <summary>The room's game (1-64 of [A-Za-z0-9_-]); null: the room server's first game.</summary>
+        public string Game;
+
+        /// <summary>Room options for the game's parseOptions (a value tree); null: none.</summary>
+        public object Options;
     }
 
     /// <summary>A decoded server frame. Type is the TypeScript message's type name.</summary>
