@@ -17,7 +17,8 @@ import { MAX_FRIENDS, MAX_OFFSET, MAX_PAGE, MAX_RADIUS } from '../../../shared/r
 /**
  * docs/protocol.md against the code: every message type, error code and close code that
  * shared/protocol defines is documented (the lists come from the code, so a new one without
- * documentation fails here), and the worked examples are real test vectors.
+ * documentation fails here), each message's documented fields are the codec's, in wire order
+ * (checked on the test vectors' frames), and the worked examples are real test vectors.
  */
 const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
 const lines = doc.split('\n');
@@ -111,6 +112,35 @@ describe('docs/protocol.md', () => {
     const codes = new Set<string>(Object.values(ErrorCode));
     const errors = doc.slice(doc.indexOf('## Error codes'), doc.indexOf('## Close codes'));
     for (const m of errors.matchAll(/^\| `([a-z_]+)`/gm)) expect(codes).toContain(m[1]);
+  });
+
+  it('gives each message its fields in wire order', () => {
+    for (const v of [...vectors.client, ...vectors.server]) {
+      if ((v as { decodeOnly?: boolean }).decodeOnly) continue;
+      const { type, ...fields } = v.message as Record<string, unknown>;
+      const names = Object.keys(fields);
+      // The vector's keys are in wire order: each one's value sits at its position in the frame.
+      const decoded = decodeFrame(bytes(v.hex));
+      if (!decoded.ok) throw new Error(decoded.reason);
+      names.forEach((name, i) => {
+        const value = fields[name];
+        const isBin = typeof value === 'object' && value !== null && '$bin' in value;
+        if (!isBin)
+          expect(decoded.fields[i + 1], `${String(type)}.${name} at position ${i + 1}`).toEqual(value);
+      });
+      const tag = tagOf(v.hex);
+      const start = lines.findIndex((l) => l.startsWith(`### \`${String(type)}\` — type ${tag} `));
+      expect(start, `section of ${String(type)}`).toBeGreaterThanOrEqual(0);
+      const end = lines.findIndex((l, i) => i > start && l.startsWith('#'));
+      const section = lines.slice(start, end).join('\n');
+      const signature = new RegExp(`\`\\[${tag}((?:, [A-Za-z]+\\??)*)\\]\``).exec(section);
+      expect(signature, `a \`[${tag}, ...]\` signature in the ${String(type)} section`).not.toBeNull();
+      const documented = signature![1]!
+        .split(', ')
+        .filter(Boolean)
+        .map((f) => f.replace(/\?$/, ''));
+      expect(documented, `fields of ${String(type)}`).toEqual(names);
+    }
   });
 
   it('gives worked examples that are exact test vectors', () => {
