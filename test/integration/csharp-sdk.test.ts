@@ -8,8 +8,8 @@ import { buildCsharpSdk, startCsharp, type CsharpBuild, type CsharpProcess } fro
  * The C# SDK (sdks/csharp, compiled here with Mono) against real gateways, as a separate C#
  * process: guest login over HTTP, WebSocket (Mono's ClientWebSocket against uWS), welcome,
  * pongs, a refused token, a reconnect through the next gateway, and a whole duel against a
- * TypeScript client with its gateway killed mid-match. Every event ran on the C# main thread
- * through Update() (the process checks).
+ * TypeScript client with its gateway killed mid-match, played with the SDK's typed flows and
+ * room store. Every event ran on the C# main thread through Update() (the process checks).
  */
 let build: CsharpBuild | undefined;
 let proc: CsharpProcess | undefined;
@@ -98,9 +98,9 @@ describe('C# SDK: a whole duel', () => {
   let cluster: ArenaCluster | undefined;
   afterAll(() => cluster?.stop());
 
-  // Written against the current protocol (v1) with the SDK's thin senders; it will change with
-  // issues 13 and 16 (typed match flow, state store, binary deltas).
-  it('plays a duel against a TypeScript client, resumes through the other gateway when its own is killed mid-match, and sees the result and its new rating', async () => {
+  // DuelClient.cs uses the typed flows (queue, auto-join, MatchEnded, typed leaderboard) and
+  // follows the room in its store (RoomState), which the end compares with the TypeScript client's.
+  it('plays a duel against a TypeScript client, resumes through the other gateway when its own is killed mid-match, keeps its room store right, and sees the result and its new rating', async () => {
     const duel: ModeConfig = {
       teams: 2,
       teamSize: 1,
@@ -135,10 +135,17 @@ describe('C# SDK: a whole duel', () => {
     expect(welcome.gatewayId).toBe('gw-0');
     const csId = welcome.playerId as string;
     await proc.waitFor((e) => e.event === 'queued', 'the C# client queued', 20_000);
+    // The TypeScript client's view of the room when the match ends (no update follows the end).
+    let tsFinal: Record<string, [number, number]> = {};
     const tsEnded = waitForClient(
       ts,
       'ended',
-      (r) => r !== undefined,
+      (r) => {
+        if (r === undefined) return false;
+        tsFinal = {};
+        for (const [id, e] of ts.entities) if (e.k === 'p') tsFinal[id] = [e.x as number, e.y as number];
+        return true;
+      },
       'the TypeScript side to see the end',
       120_000,
     );
@@ -147,10 +154,16 @@ describe('C# SDK: a whole duel', () => {
     const found = await proc.waitFor((e) => e.event === 'match_found', 'a match for the C# client', 30_000);
     expect(String(found.players).split(',').sort()).toEqual([csId, ts.playerId].sort());
     const joined = await proc.waitFor((e) => e.event === 'joined', 'the C# client in the room', 30_000);
-    expect(joined).toMatchObject({ roomId: found.roomId, resumed: false, gatewayId: 'gw-0' });
+    expect(joined).toMatchObject({
+      roomId: found.roomId,
+      resumed: false,
+      gatewayId: 'gw-0',
+      hasOwnEntity: true,
+    });
+    expect(joined.entities).toBeGreaterThanOrEqual(2); // both players (and the pickups) in the store
     const before = await proc.waitFor(
-      (e) => e.event === 'progress' && (e.ackedSeq as number) > 0,
-      'the room to apply C# inputs',
+      (e) => e.event === 'progress' && (e.ackedSeq as number) > 0 && (e.moves as number) > 0,
+      'the room to apply C# inputs and the store to see the C# player move',
       30_000,
     );
     expect(before.gatewayId).toBe('gw-0');
@@ -163,28 +176,37 @@ describe('C# SDK: a whole duel', () => {
       'the C# client back in its seat',
       30_000,
     );
-    expect(resumed).toMatchObject({ roomId: found.roomId, gatewayId: 'gw-1' });
+    expect(resumed).toMatchObject({ roomId: found.roomId, gatewayId: 'gw-1', hasOwnEntity: true });
     await proc.waitFor(
       (e) =>
         e.event === 'progress' &&
         e.gatewayId === 'gw-1' &&
-        (e.ackedSeq as number) > (before.sentSeq as number),
-      'inputs sent through gw-1 applied by the room',
+        (e.ackedSeq as number) > (before.sentSeq as number) &&
+        (e.moves as number) > (before.moves as number),
+      'inputs sent through gw-1 applied by the room, and seen moving in the store',
       30_000,
     );
 
     const ended = await proc.waitFor((e) => e.event === 'ended', 'the end of the match', 90_000);
-    expect(ended.roomId).toBe(found.roomId);
+    expect(ended).toMatchObject({ roomId: found.roomId, matchId: found.matchId, inRoom: false });
     expect(String(ended.players).split(',').sort()).toEqual([csId, ts.playerId].sort());
     const tsResult = (await tsEnded)!;
     expect(tsResult.matchId).toBe(found.matchId);
+    expect(tsResult.game).toBe(ended.game);
     expect(tsResult.reason).toBe(ended.reason);
     expect(tsResult.winner ?? null).toBe(ended.winner ?? null);
+    // The C# store, fed by a snapshot, deltas, a resume snapshot through gw-1 and more deltas,
+    // ends with exactly the players' positions the TypeScript client ends with.
+    const csFinal = JSON.parse(ended.positions as string) as Record<string, [number, number]>;
+    expect(Object.keys(csFinal).sort()).toEqual([`p:${csId}`, `p:${ts.playerId}`].sort());
+    expect(csFinal).toEqual(tsFinal);
 
     const rated = await proc.waitFor((e) => e.event === 'rating', 'the new rating', 30_000);
     expect(Number.isFinite(rated.rating)).toBe(true);
     // The same standing over HTTP from the other gateway.
-    const res = await fetch(cluster.httpUrl(1, `/leaderboard?kind=player&player=${csId}`));
+    const res = await fetch(
+      cluster.httpUrl(1, `/leaderboard?kind=player&player=${csId}&game=${String(ended.game)}`),
+    );
     expect(res.status).toBe(200);
     expect(((await res.json()) as { standing: { rating: number } }).standing.rating).toBe(rated.rating);
     expect(await proc.exited).toBe(0);

@@ -1,17 +1,21 @@
-// DuelClient: the smoke client's "duel" scenario, written against the CURRENT protocol (v1)
-// with the SDK's thin senders; it will change with the protocol (issues 13 and 16).
+// DuelClient: the smoke client's "duel" scenario, written with the SDK's typed flows and its
+// room store (RoomState), the way a game uses them.
 //   mono Arena.Smoke.exe --scenario duel --http http://127.0.0.1:P --gateways ws://a/ws,ws://b/ws --queue duel.eu
-// Logs in, queues, joins the room of the match it is given, moves (an input every 100 ms), and
-// after the match asks for its own leaderboard standing until the new rating is there. It
-// prints welcome, queued, match_found, joined, progress (every 20 states: tick, the highest
-// input the room acknowledged, the gateway), ended, rating; it exits 0 after the rating.
+// Logs in, queues, is joined to the room of its match (AutoJoinMatches), moves (an input every
+// 100 ms) while following its own entity through the store's change events, and after the
+// match asks for its own leaderboard standing until the new rating is there. It prints
+// welcome, queued, match_found, joined, progress (every 20 ticks: tick, the highest input the
+// room acknowledged, the entities held, how often its own entity moved, the gateway), ended
+// (with the store's final positions), rating; it exits 0 after the rating.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Threading;
 using Arena.Client;
 using Arena.Client.Protocol;
+using Arena.Client.State;
 
 namespace Arena.Smoke
 {
@@ -35,13 +39,13 @@ namespace Arena.Smoke
                     PingInterval = TimeSpan.FromSeconds(1),
                 }
             );
+            RoomState room = client.Room;
 
             bool queued = false;
-            string roomId = null;
-            int states = 0;
-            double acked = 0;
+            int ticks = 0;
+            int moves = 0;
             uint lastSent = 0;
-            bool ended = false;
+            MatchResult result = null;
             double? rating = null;
             string failure = null;
             var clock = Stopwatch.StartNew();
@@ -58,63 +62,44 @@ namespace Arena.Smoke
             client.Disconnected += d => Out.Print("disconnected", "code", d.Code, "reason", d.Reason, "willReconnect", d.WillReconnect);
             client.ErrorReceived += e => Out.Print("server_error", "code", e.Code, "message", e.Message);
             client.ProtocolError += e => failure = "protocol error: " + e.Message;
-            client.MessageReceived += m =>
+            client.Queued += q => Out.Print("queued", "queue", q.Queue);
+            client.QueueEnded += q =>
             {
-                var q = m as Queued;
-                if (q != null) Out.Print("queued", "queue", q.Queue);
-                var found = m as MatchFound;
-                if (found != null)
-                {
-                    Out.Print("match_found", "matchId", found.MatchId, "roomId", found.RoomId, "players", string.Join(",", Flatten(found.Teams)));
-                    if (found.RoomId != roomId) client.Join(found.RoomId);
-                }
-                var joined = m as Joined;
-                if (joined != null)
-                {
-                    roomId = joined.RoomId;
-                    states = 0;
-                    Out.Print("joined", "roomId", joined.RoomId, "resumed", joined.Resumed, "entities", joined.Entities.Count, "gatewayId", client.GatewayId);
-                }
-                var state = m as StateUpdate;
-                if (state != null && state.RoomId == roomId)
-                {
-                    double mine;
-                    if (state.Acks.TryGetValue(client.PlayerId, out mine)) acked = Math.Max(acked, mine);
-                    if (++states % 20 == 1)
-                        Out.Print("progress", "tick", state.Tick, "ackedSeq", acked, "sentSeq", (long)lastSent, "gatewayId", client.GatewayId);
-                }
-                var end = m as RoomEnded;
-                if (end != null)
-                {
-                    ended = true;
-                    roomId = null;
-                    object reason, winner, players;
-                    end.Result.TryGetValue("reason", out reason);
-                    end.Result.TryGetValue("winner", out winner);
-                    end.Result.TryGetValue("players", out players);
-                    var stats = players as Dictionary<string, object>;
-                    Out.Print(
-                        "ended",
-                        "roomId", end.RoomId,
-                        "reason", reason,
-                        "winner", winner,
-                        "players", stats == null ? "" : string.Join(",", new List<string>(stats.Keys))
-                    );
-                    nextLeaderboardMs = clock.Elapsed.TotalMilliseconds;
-                }
-                var board = m as LeaderboardAnswer;
-                if (board != null)
-                {
-                    var body = board.Body as Dictionary<string, object>;
-                    object standing;
-                    if (board.Ok && body != null && body.TryGetValue("standing", out standing) && standing is Dictionary<string, object>)
-                    {
-                        rating = Fields.Number(((Dictionary<string, object>)standing)["rating"]);
-                        Out.Print("rating", "rating", rating ?? double.NaN, "requestId", board.RequestId);
-                    }
-                    else
-                        nextLeaderboardMs = clock.Elapsed.TotalMilliseconds + 300; // not rated yet: ask again
-                }
+                Out.Print("queue_ended", "queue", q.Queue, "reason", q.Reason, "message", q.Message);
+                if (!room.InRoom && result == null) client.Queue(queue); // as a game would: queue again
+            };
+            client.MatchFound += m => Out.Print("match_found", "matchId", m.MatchId, "roomId", m.RoomId, "players", string.Join(",", Flatten(m.Teams)));
+            client.Joined += j =>
+            {
+                ticks = 0;
+                Entity me = room.Get("p:" + room.You);
+                Out.Print("joined", "roomId", j.RoomId, "resumed", j.Resumed, "entities", room.Count, "hasOwnEntity", me != null, "gatewayId", client.GatewayId);
+            };
+            room.EntityChanged += c =>
+            {
+                if (c.Entity.Id == "p:" + room.You && (c.Changed("x") || c.Changed("y"))) moves++;
+            };
+            room.Ticked += tick =>
+            {
+                if (++ticks % 20 != 1) return;
+                Out.Print("progress", "tick", tick, "ackedSeq", room.AckedSeq, "sentSeq", (long)lastSent, "entities", room.Count, "moves", moves, "gatewayId", client.GatewayId);
+            };
+            client.MatchEnded += r =>
+            {
+                result = r;
+                Out.Print(
+                    "ended",
+                    "roomId", r.RoomId,
+                    "matchId", r.MatchId,
+                    "game", r.Game,
+                    "reason", r.Reason,
+                    "winner", r.Winner,
+                    "players", string.Join(",", new List<string>(r.Players.Keys)),
+                    "inRoom", room.InRoom,
+                    "tick", room.Tick,
+                    "positions", Positions(room)
+                );
+                nextLeaderboardMs = clock.Elapsed.TotalMilliseconds;
             };
 
             client.Connect();
@@ -124,21 +109,32 @@ namespace Arena.Smoke
                 double now = clock.Elapsed.TotalMilliseconds;
                 if (now > deadlineS * 1000)
                 {
-                    failure = "deadline of " + deadlineS + " s passed (room " + roomId + ", ended " + ended + ", state " + client.State + ")";
+                    failure = "deadline of " + deadlineS + " s passed (room " + room.RoomId + ", in room " + room.InRoom + ", ended " + (result != null) + ", state " + client.State + ")";
                     break;
                 }
                 client.Update();
-                if (roomId != null && client.IsConnected && now >= nextInputMs)
+                if (room.InRoom && client.IsConnected && now >= nextInputMs)
                 {
-                    if ((int)(now / 1000) % 2 == 0) direction = 1.0;
-                    else direction = -1.0;
+                    direction = (int)(now / 1000) % 2 == 0 ? 1.0 : -1.0;
                     lastSent = client.SendInput(new Dictionary<string, object> { { "mx", direction }, { "my", 0.5 }, { "tag", true } });
                     nextInputMs = now + 100;
                 }
-                if (ended && client.IsConnected && now >= nextLeaderboardMs)
+                if (result != null && client.IsConnected && now >= nextLeaderboardMs)
                 {
-                    client.RequestLeaderboard(new Dictionary<string, object> { { "kind", "player" }, { "player", client.PlayerId } });
                     nextLeaderboardMs = double.MaxValue;
+                    client.RequestLeaderboard(
+                        LeaderboardQuery.ForPlayer(client.PlayerId).ForGame(result.Game),
+                        answer =>
+                        {
+                            if (answer.Ok && answer.Standing != null)
+                            {
+                                rating = answer.Standing.Rating;
+                                Out.Print("rating", "rating", answer.Standing.Rating, "rank", answer.Standing.Rank, "requestId", answer.RequestId);
+                            }
+                            else
+                                nextLeaderboardMs = clock.Elapsed.TotalMilliseconds + 300; // not rated yet (or the connection dropped): ask again
+                        }
+                    );
                 }
                 Thread.Sleep(10);
             }
@@ -148,8 +144,23 @@ namespace Arena.Smoke
                 Out.Print("fail", "message", failure);
                 return 1;
             }
-            Out.Print("done", "protocolErrors", client.ProtocolErrors);
+            Out.Print("done", "protocolErrors", client.ProtocolErrors, "staleUpdates", room.StaleUpdates, "otherRoomUpdates", room.OtherRoomUpdates);
             return 0;
+        }
+
+        /// <summary>The players' positions in the store, as JSON {"p:id": [x, y]} (G17: the exact doubles).</summary>
+        private static string Positions(RoomState room)
+        {
+            var sb = new StringBuilder("{");
+            foreach (var e in room.Entities)
+            {
+                if (e.Value.String("k") != "p") continue;
+                if (sb.Length > 1) sb.Append(',');
+                sb.Append(Json.Quote(e.Key)).Append(":[")
+                    .Append(e.Value.Number("x").ToString("G17", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(e.Value.Number("y").ToString("G17", CultureInfo.InvariantCulture)).Append(']');
+            }
+            return sb.Append('}').ToString();
         }
 
         private static IEnumerable<string> Flatten(string[][] teams)
