@@ -87,8 +87,20 @@ export function gatewayMetrics(
   counterReading(
     r,
     'arena_gateway_rejected_upgrades_total',
-    'WebSocket upgrades refused (bad token, protocol version, gateway full)',
+    'WebSocket upgrades refused (bad token, protocol version, gateway full, Connection: close)',
     () => counters.rejectedUpgrades,
+  );
+  counterReading(
+    r,
+    'arena_gateway_closed_before_welcome_total',
+    'Upgraded connections that ended before their welcome, not closed by the gateway (each one logged)',
+    () => counters.closedBeforeWelcome,
+  );
+  counterReading(
+    r,
+    'arena_gateway_abrupt_closes_total',
+    'Welcomed connections that ended without a close frame (1006: client gone, idle timeout, backpressure limit), each one logged',
+    () => counters.abruptCloses,
   );
   counterReading(
     r,

@@ -20,6 +20,7 @@ import {
   type ClientMessage,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '../../shared/protocol/index.js';
+import { closesConnection, completeUpgrade, upgradeHeaders } from './async-upgrade.js';
 import { handleGuestLogin } from './auth/guest-endpoint.js';
 import { GuestLoginLimit } from './auth/guest-rate-limit.js';
 import { InvalidToken, type Session, type TokenService } from './auth/tokens.js';
@@ -43,6 +44,9 @@ interface SocketData {
   /** Frames that arrived before that, replayed in order (bounded), with their size on the wire. */
   backlog?: { msg: ClientMessage; frameBytes: number }[];
 }
+
+/** The code uWS reports for a socket that ended without a close handshake. */
+const NO_CLOSE_FRAME = 1006;
 
 /** Frames a client may send before its welcome; more is not a client we want. */
 const MAX_EARLY_FRAMES = 32;
@@ -77,6 +81,10 @@ export interface GatewayCounters {
   revokedSessions: number;
   /** Upgrades refused with 503 because the gateway was at its connection cap. */
   fullRefusals: number;
+  /** Sockets that ended before their welcome went out, not closed by the gateway's own code. */
+  closedBeforeWelcome: number;
+  /** Welcomed sockets that ended without a close frame (1006), not closed by the gateway's own code. */
+  abruptCloses: number;
 }
 
 /** Wraps a uWS socket for the router; every call is safe after the socket closed. */
@@ -146,6 +154,8 @@ export class GatewayServer {
     rejectedUpgrades: 0,
     revokedSessions: 0,
     fullRefusals: 0,
+    closedBeforeWelcome: 0,
+    abruptCloses: 0,
   };
   /** Upgrades admitted but not yet open: they count against the cap too. */
   private upgrading = 0;
@@ -175,9 +185,10 @@ export class GatewayServer {
           const conn = ws.getUserData().conn;
           if (conn) o.router.drained(conn);
         },
-        close: (ws) => {
+        close: (ws, code, message) => {
           const conn = ws.getUserData().conn as UwsConnection | undefined;
           if (!conn) return;
+          if (!conn.closed) this.dropped(conn, ws.getUserData().ready === true, code, message);
           conn.closed = true;
           this.sockets.delete(conn);
           this.counters.connections--;
@@ -272,11 +283,26 @@ export class GatewayServer {
     });
   }
 
+  /**
+   * A socket the gateway's own code did not close ended: the client went away, or uWS closed it
+   * (idle timeout, backpressure limit, a frame over the hard cap). Counted and logged, so that
+   * no connection ends unseen; one that ends before its welcome is the one to look into.
+   */
+  private dropped(conn: UwsConnection, welcomed: boolean, code: number, message: ArrayBuffer): void {
+    const reason = Buffer.from(message).toString('utf8').slice(0, 123);
+    if (!welcomed) {
+      this.counters.closedBeforeWelcome++;
+      this.o.log.warn({ playerId: conn.playerId, code, reason }, 'connection closed before its welcome');
+    } else if (code === NO_CLOSE_FRAME) {
+      this.counters.abruptCloses++;
+      this.o.log.info({ playerId: conn.playerId }, 'connection dropped without a close frame');
+    }
+  }
+
   private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
-    const key = req.getHeader('sec-websocket-key');
-    const protocol = req.getHeader('sec-websocket-protocol');
-    const extensions = req.getHeader('sec-websocket-extensions');
+    const headers = upgradeHeaders(req);
     const { token, version } = tokenFrom(req);
+    const connectionClose = closesConnection(req);
     let aborted = false;
     res.onAborted(() => (aborted = true));
     const refuse = (status: string, message: string) => {
@@ -291,6 +317,8 @@ export class GatewayServer {
         `protocol version ${version} unsupported; use ${PROTOCOL_VERSION}`,
       );
     }
+    if (connectionClose)
+      return refuse('400 Bad Request', 'a WebSocket handshake says Connection: Upgrade, not close');
     if (this.counters.connections + this.upgrading >= this.maxConnections) {
       this.counters.fullRefusals++;
       return refuse('503 Service Unavailable', 'gateway full: try another');
@@ -301,7 +329,7 @@ export class GatewayServer {
       (session) => {
         settled();
         if (aborted) return;
-        res.cork(() => res.upgrade<SocketData>({ session }, key, protocol, extensions, context));
+        completeUpgrade<SocketData>(res, { session }, headers, context);
       },
       (err: unknown) => {
         settled();
