@@ -21,43 +21,13 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Arena.Client.MsgPack;
 using Arena.Client.Protocol;
 using Arena.Client.State;
 using Arena.Client.Transport;
 
 namespace Arena.Client
 {
-    public sealed class ArenaClientOptions
-    {
-        /// <summary>Gateway WebSocket URLs (ws://host:port/ws), tried in order.</summary>
-        public IList<string> Gateways;
-
-        /// <summary>Session token: from GuestLogin in development, or from the game's own login.</summary>
-        public string Token;
-
-        public DispatchMode Dispatch = DispatchMode.Poll;
-
-        /// <summary>Events that may wait for Poll(); beyond it the client disconnects (see EventDispatcher).</summary>
-        public int MaxQueuedEvents = 65536;
-
-        public ReconnectPolicy Reconnect = new ReconnectPolicy();
-        public TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-
-        /// <summary>How often to ping for the round trip and clock; TimeSpan.Zero: only when Ping() is called.</summary>
-        public TimeSpan PingInterval = TimeSpan.FromSeconds(5);
-
-        /// <summary>Bounds on decoding server frames.</summary>
-        public MsgPackLimits Limits = new MsgPackLimits();
-
-        /// <summary>How to open a WebSocket; defaults to ClientWebSocketTransport.</summary>
-        public Func<IWebSocketTransport> TransportFactory;
-
-        /// <summary>Join the room of a found match at once (MatchFound is raised first).</summary>
-        public bool AutoJoinMatches = true;
-    }
-
-    public sealed class ArenaClient : IDisposable
+    public sealed partial class ArenaClient : IDisposable
     {
         private readonly ArenaClientOptions options;
         private readonly GatewayConnection connection;
@@ -69,18 +39,6 @@ namespace Arena.Client
         private uint inputSeq;
         private uint requestId;
         private TaskCompletionSource<Welcome> connecting;
-        private TaskCompletionSource<Joined> joining;
-        private string joiningRoom;
-        private readonly LeaderboardRequests leaderboards = new LeaderboardRequests();
-
-        /// <summary>Leaderboard requests that may wait for their answer at once.</summary>
-        public const int MaxPendingLeaderboards = LeaderboardRequests.MaxPending;
-
-        /// <summary>Error codes that answer a join.</summary>
-        private static readonly HashSet<string> JoinErrors = new HashSet<string>
-        {
-            ErrorCodes.RoomFull, ErrorCodes.RoomEnded, ErrorCodes.RoomUnavailable, ErrorCodes.AlreadyInRoom, ErrorCodes.BadRequest, ErrorCodes.NotInRoster,
-        };
 
         /// <summary>An attempt starts: gateway URL and attempt number.</summary>
         public event Action<string, int> Connecting;
@@ -102,38 +60,6 @@ namespace Arena.Client
 
         public event Action<ConnectFailure> ConnectFailed;
         public event Action<DisconnectInfo> Disconnected;
-
-        // Typed flows. Each is raised after Room took the message in, and before MessageReceived.
-
-        /// <summary>In a room: its first snapshot, or (Resumed) the snapshot after a reconnect; Room holds it.</summary>
-        public event Action<Joined> Joined;
-
-        /// <summary>Out of the room without a result (left, timed out, the game failed).</summary>
-        public event Action<Left> Left;
-
-        /// <summary>The match is over: the result, typed. Room keeps the final state.</summary>
-        public event Action<MatchResult> MatchEnded;
-
-        /// <summary>A message from the game (ctx.send / ctx.broadcast); see also OnGameMessage.</summary>
-        public event Action<GameMessage> GameMessageReceived;
-
-        /// <summary>In a matchmaking queue (as leader of a party, its members are queued too).</summary>
-        public event Action<Queued> Queued;
-
-        /// <summary>A match: its room (joined at once unless AutoJoinMatches is off) and teams.</summary>
-        public event Action<MatchFound> MatchFound;
-
-        /// <summary>Out of the queue without a match: Reason says why (cancelled, timeout, ...).</summary>
-        public event Action<QueueEnded> QueueEnded;
-
-        /// <summary>This player's acceptance of a leader's party was registered.</summary>
-        public event Action<PartyAccepted> PartyAccepted;
-
-        /// <summary>This player's acceptance of a leader's party was taken back.</summary>
-        public event Action<PartyWithdrawn> PartyWithdrawn;
-
-        /// <summary>Every leaderboard answer, typed (including those with a callback or task).</summary>
-        public event Action<LeaderboardResult> LeaderboardReceived;
 
         public ArenaClient(ArenaClientOptions options)
         {
@@ -245,134 +171,6 @@ namespace Arena.Client
             return connection.Send(frame);
         }
 
-        // Thin senders of the current protocol; the flows around them (state store, matchmaking
-        // events) come with the settled protocol.
-
-        public bool Join(string roomId, int bots = 0)
-        {
-            return Send(ClientMessages.Join(roomId, bots));
-        }
-
-        /// <summary>Joins a room, or creates it with these options (game, room options, bots).</summary>
-        public bool Join(string roomId, JoinOptions options)
-        {
-            return Send(ClientMessages.Join(roomId, options));
-        }
-
-        /// <summary>
-        /// Joins (or creates) a room and completes with its snapshot, applied to Room; fails with
-        /// an ArenaException carrying the refusal's code (room_full, room_ended, not_in_roster...).
-        /// A newer join supersedes it. In Poll mode it completes during Update(), as ConnectAsync.
-        /// </summary>
-        public Task<Joined> JoinAsync(string roomId, JoinOptions options = null)
-        {
-            var waiting = new TaskCompletionSource<Joined>(TaskCreationOptions.RunContinuationsAsynchronously);
-            TaskCompletionSource<Joined> superseded;
-            lock (sync)
-            {
-                superseded = joining;
-                joining = waiting;
-                joiningRoom = roomId;
-            }
-            if (superseded != null) superseded.TrySetException(new ArenaException("superseded", "another join was sent"));
-            if (!Join(roomId, options)) EndJoin(null, new ArenaException("not_connected", "the join could not be sent"));
-            return waiting.Task;
-        }
-
-        /// <summary>Leaves the room; Room is cleared on the event thread (EntityRemoved for each entity).</summary>
-        public bool Leave()
-        {
-            bool sent = Send(ClientMessages.Leave());
-            Dispatcher.Post(Room.Clear, urgent: true);
-            return sent;
-        }
-
-        /// <summary>Sends an input for the next tick; returns its sequence number.</summary>
-        public uint SendInput(object input)
-        {
-            uint seq;
-            lock (sync)
-            {
-                inputSeq = inputSeq == uint.MaxValue ? 1 : inputSeq + 1;
-                seq = inputSeq;
-            }
-            Send(ClientMessages.Input(seq, input));
-            return seq;
-        }
-
-        public bool Queue(string queue, IList<string> party = null)
-        {
-            return Send(ClientMessages.Queue(queue, party));
-        }
-
-        public bool CancelQueue()
-        {
-            return Send(ClientMessages.CancelQueue());
-        }
-
-        public bool AcceptParty(string leader)
-        {
-            return Send(ClientMessages.PartyAccept(leader));
-        }
-
-        public bool WithdrawParty(string leader)
-        {
-            return Send(ClientMessages.PartyWithdraw(leader));
-        }
-
-        /// <summary>Asks for a leaderboard page; the LeaderboardAnswer carries the returned request id.</summary>
-        public uint RequestLeaderboard(object query)
-        {
-            uint id;
-            lock (sync)
-                id = ++requestId;
-            Send(ClientMessages.Leaderboard(id, query));
-            return id;
-        }
-
-        /// <summary>
-        /// Asks for a leaderboard page; done gets the typed answer on the event thread (Ok false
-        /// for a refused query, a lost connection or too many pending requests). Returns the request id.
-        /// </summary>
-        public uint RequestLeaderboard(LeaderboardQuery query, Action<LeaderboardResult> done)
-        {
-            if (query == null) throw new ArgumentNullException("query");
-            if (done == null) throw new ArgumentNullException("done");
-            uint id;
-            lock (sync)
-                id = ++requestId;
-            if (!leaderboards.Add(id, done))
-            {
-                done(LeaderboardResult.Failed(id, "too_many_requests", LeaderboardRequests.MaxPending + " leaderboard requests are waiting already"));
-                return id;
-            }
-            if (!Send(ClientMessages.Leaderboard(id, query.ToWire())))
-            {
-                Action<LeaderboardResult> unsent = leaderboards.Take(id);
-                if (unsent != null) unsent(LeaderboardResult.Failed(id, "not_connected", "the request could not be sent"));
-            }
-            return id;
-        }
-
-        /// <summary>The typed answer to a leaderboard query (completes during Update() in Poll mode).</summary>
-        public Task<LeaderboardResult> LeaderboardAsync(LeaderboardQuery query)
-        {
-            var answer = new TaskCompletionSource<LeaderboardResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-            RequestLeaderboard(query, r => answer.TrySetResult(r));
-            return answer.Task;
-        }
-
-        /// <summary>Calls handler with the data of each game message of this type; returns the unsubscribe action.</summary>
-        public Action OnGameMessage(string messageType, Action<object> handler)
-        {
-            Action<GameMessage> filter = m =>
-            {
-                if (m.MessageType == messageType) handler(m.Data);
-            };
-            GameMessageReceived += filter;
-            return () => GameMessageReceived -= filter;
-        }
-
         private Uri UrlFor(string gateway)
         {
             string current;
@@ -407,90 +205,6 @@ namespace Arena.Client
             if (error != null) Raise(ErrorReceived, error);
             Route(message);
             Raise(MessageReceived, message);
-        }
-
-        /// <summary>Feeds Room, then raises the message's typed event (Room is current in its handlers).</summary>
-        private void Route(ServerMessage message)
-        {
-            switch (message.Type)
-            {
-                case "joined":
-                {
-                    var joined = (Joined)message;
-                    Room.ApplySnapshot(joined);
-                    if (joined.RoomId == joiningRoom) EndJoin(joined, null);
-                    Raise(Joined, joined);
-                    return;
-                }
-                case "state":
-                    Room.Apply(RoomDelta.From((StateUpdate)message));
-                    return;
-                case "ended":
-                {
-                    var ended = (RoomEnded)message;
-                    if (ended.RoomId == Room.RoomId) Room.End();
-                    Raise(MatchEnded, MatchResult.From(ended.Result));
-                    return;
-                }
-                case "left":
-                {
-                    var left = (Left)message;
-                    if (left.RoomId == Room.RoomId) Room.End();
-                    Raise(Left, left);
-                    return;
-                }
-                case "error":
-                {
-                    var error = (ServerError)message;
-                    if (JoinErrors.Contains(error.Code)) EndJoin(null, new ArenaException(error.Code, error.Message));
-                    return;
-                }
-                case "game_message":
-                    Raise(GameMessageReceived, (GameMessage)message);
-                    return;
-                case "queued":
-                    Raise(Queued, (Queued)message);
-                    return;
-                case "match_found":
-                {
-                    var found = (MatchFound)message;
-                    Raise(MatchFound, found);
-                    if (options.AutoJoinMatches && !(Room.InRoom && Room.RoomId == found.RoomId)) Join(found.RoomId);
-                    return;
-                }
-                case "queue_ended":
-                    Raise(QueueEnded, (QueueEnded)message);
-                    return;
-                case "party_accepted":
-                    Raise(PartyAccepted, (PartyAccepted)message);
-                    return;
-                case "party_withdrawn":
-                    Raise(PartyWithdrawn, (PartyWithdrawn)message);
-                    return;
-                case "leaderboard":
-                {
-                    var result = LeaderboardResult.From((LeaderboardAnswer)message);
-                    Action<LeaderboardResult> done = leaderboards.Take(result.RequestId);
-                    if (done != null) done(result);
-                    Raise(LeaderboardReceived, result);
-                    return;
-                }
-            }
-        }
-
-        /// <summary>Completes (or fails) the pending JoinAsync, if any.</summary>
-        private void EndJoin(Joined joined, Exception error)
-        {
-            TaskCompletionSource<Joined> waiting;
-            lock (sync)
-            {
-                waiting = joining;
-                joining = null;
-                joiningRoom = null;
-            }
-            if (waiting == null) return;
-            if (error != null) waiting.TrySetException(error);
-            else waiting.TrySetResult(joined);
         }
 
         private void OnWelcome(Welcome welcome)
