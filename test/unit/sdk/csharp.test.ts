@@ -6,7 +6,7 @@ import { buildCsharpSdk } from '../../helpers/csharp-sdk.js';
 
 /**
  * The C# SDK's own test suite (sdks/csharp/tests: msgpack, the shared protocol vectors, fuzzed
- * frames, connection logic) as one vitest test: compiled here with Mono's mcs, run with mono,
+ * frames, connection logic, the room store, the typed flows) as one vitest test: compiled here with Mono's mcs, run with mono,
  * failing with the runner's output. Needs mono-mcs and mono-runtime (see README prerequisites).
  */
 const VECTORS = fileURLToPath(new URL('../../../shared/protocol/test-vectors.json', import.meta.url));
@@ -29,6 +29,13 @@ describe('C# SDK (built with mcs, run with mono)', () => {
       // The vector and fuzz suites ran (a filter or a lost file would skip them silently).
       expect(output).toContain('ok   VectorTests.ServerFramesDecodeToTheirMessages');
       expect(output).toContain('ok   FuzzTests.MutatedVectorsNeverEscapeAsAnythingButProtocolException');
+      // And the room store and typed flows (issue 17 item 3).
+      expect(output).toContain(
+        'ok   RoomStateTests.AResumeSnapshotReplacesTheStateWithEventsForTheDifferencesOnly',
+      );
+      expect(output).toContain(
+        'ok   FlowTests.JoinAsyncCreatesWithOptionsCompletesWithTheSnapshotAndFailsWithTheRefusal',
+      );
     } finally {
       build.remove();
     }

@@ -96,5 +96,31 @@ namespace Arena.Client.Tests
             Assert.Equal(0, client.Room.Count, "Leave clears the room");
             client.Close();
         }
+
+        [Test]
+        public void InPollModeTheRoomChangesOnlyInUpdateOnThePollingThread()
+        {
+            var gateways = new ScriptedGateways();
+            var log = new EventLog();
+            var client = Client(gateways, log, o => o.Dispatch = DispatchMode.Poll);
+            int pollingThread = System.Threading.Thread.CurrentThread.ManagedThreadId;
+            int offThread = 0;
+            client.Room.EntityAdded += e =>
+            {
+                if (System.Threading.Thread.CurrentThread.ManagedThreadId != pollingThread) offThread++;
+            };
+            client.Connect();
+            ScriptedTransport a = gateways.NextConnected("gw-a");
+            a.Deliver(Frame(ServerType.Welcome, 1, "g-me", "gw-a", "r"));
+            a.Deliver(Frame(ServerType.Joined, "room-1", "g-me", 10, 20, Map("p:g-me", Map("x", 1), "p:g-you", Map("x", 9)), false));
+            a.Deliver(Frame(ServerType.State, "room-1", 11, Map("coin:1", Map("v", 1)), new object[0], Map()));
+            Assert.Equal(0, client.Room.Count, "nothing is applied before Update()");
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (client.Room.Tick < 11 && DateTime.UtcNow < deadline)
+                client.Update();
+            Assert.Equal(3, client.Room.Count, "the snapshot and the delta, applied in Update()");
+            Assert.Equal(0, offThread, "store events that ran off the polling thread");
+            client.Close();
+        }
     }
 }
