@@ -29,21 +29,17 @@ export class RawSocket {
   }
 
   /**
-   * A socket that has its welcome. A fresh connection is sometimes closed with 1006 before its
-   * welcome (about 1 in 200 since the session-token change 2f395b1; an open defect, see the
-   * issue-19 note): the SDK reconnects then, so here too, up to 3 attempts, each one logged.
+   * A socket that has its welcome; fails if it closes or gets anything else first (a fresh
+   * connection closed with 1006 before its welcome was a gateway defect, fixed in
+   * apps/gateway/async-upgrade.ts: no retry hides one here).
    */
   static async welcomed(url: string, token: string, timeoutMs = 10_000): Promise<RawSocket> {
-    for (let attempt = 1; ; attempt++) {
-      const raw = await RawSocket.open(url, token);
-      await raw.until((s) => s.closed !== undefined || s.received.length > 0, 'the welcome', timeoutMs);
-      if (raw.received.some((m) => m.type === 'welcome')) return raw;
-      if (raw.closed?.code !== 1006 || raw.received.length > 0 || attempt === 3)
-        throw new Error(
-          `no welcome: received ${raw.received.length} messages, closed ${JSON.stringify(raw.closed)}`,
-        );
-      console.warn(`raw socket closed 1006 before its welcome (attempt ${attempt}); connecting again`);
-    }
+    const raw = await RawSocket.open(url, token);
+    await raw.until((s) => s.closed !== undefined || s.received.length > 0, 'the welcome', timeoutMs);
+    if (raw.received[0]?.type === 'welcome') return raw;
+    throw new Error(
+      `no welcome: received [${raw.received.map((m) => m.type).join(', ')}], closed ${JSON.stringify(raw.closed)}`,
+    );
   }
 
   /** Resolves once `predicate` holds (checked after every message and on close). */
