@@ -1,7 +1,8 @@
 import WebSocket from 'ws';
 import { ArenaClient, type WebSocketLike } from '../shared/client/index.js';
 import { ErrorCode } from '../shared/protocol/index.js';
-import { decideInput } from './bot-brain.js';
+import type { BotBrain, BrainFactory } from './brains/index.js';
+import { referenceBrain } from './brains/reference-brain.js';
 import { httpBaseOf } from './swarm-options.js';
 import type { WorkerStats } from './swarm-stats.js';
 
@@ -10,6 +11,8 @@ export interface BotOptions {
   index: number;
   gateways: readonly string[];
   queue: string;
+  /** How the bot plays the game of its queue's mode (default: the reference game's brain). */
+  brain?: BrainFactory;
   inputHz: number;
   stats: WorkerStats;
   random: () => number;
@@ -48,9 +51,10 @@ const QUEUE_REFUSALS = new Set<string>([
 
 /**
  * One scripted player over the real protocol, through the SDK: guest login, connect, queue,
- * play the match it is given (decideInput, inputHz times a second), and when the match ends,
- * rest a moment and queue again. It measures each input's round trip: from sending input seq
- * to the first state update that acknowledges it.
+ * play the match it is given (its game's brain decides inputHz times a second from the view,
+ * and hears the game's messages), and when the match ends, rest a moment and queue again. It
+ * measures each input's round trip: from sending input seq to the first state update that
+ * acknowledges it.
  */
 export class Bot {
   phase: BotPhase = 'starting';
@@ -60,6 +64,8 @@ export class Bot {
   private restTimer: NodeJS.Timeout | undefined;
   private answerTimer: NodeJS.Timeout | undefined;
   private stuckTimer: NodeJS.Timeout | undefined;
+  /** This match's brain (a new one each match; kept when the bot is put back in its seat). */
+  private brain: BotBrain | undefined;
   /** This bot cancelled a stuck ticket: the queue_ended (cancelled) that follows is expected. */
   private cancelledStuck = false;
   /** The current queue request has been answered (queued, matched or refused). */
@@ -149,9 +155,15 @@ export class Bot {
       stats.matchFound(m.matchId, performance.now() - this.queuedAt);
       this.phase = 'joining'; // the SDK joins the room by itself
     });
-    on('joined', () => {
+    on('joined', (j) => {
       this.phase = 'playing';
+      if (!j.resumed || !this.brain) this.brain = (this.o.brain ?? referenceBrain)(this.o.random);
       this.startInputs(client);
+    });
+    on('game_message', (m) => {
+      if (m.roomId !== client.roomId) return;
+      const fault = this.brain?.onMessage?.(m.type, m.data);
+      if (fault) stats.error(`game:${fault}`);
     });
     on('state', (s) => {
       const acked = s.acks[client.playerId];
@@ -223,6 +235,7 @@ export class Bot {
   private rest(): void {
     if (this.phase === 'stopped' || this.phase === 'resting') return;
     this.stopInputs();
+    this.brain = undefined;
     this.phase = 'resting';
     this.restTimer = setTimeout(() => this.queue(), 300 + this.o.random() * 1_200);
   }
@@ -231,8 +244,10 @@ export class Bot {
     this.stopInputs();
     const period = 1000 / this.o.inputHz;
     const send = () => {
-      if (this.phase !== 'playing' || !client.roomId || !client.connected) return;
-      const seq = client.sendInput(decideInput(client.entities, client.playerId, this.o.random));
+      if (this.phase !== 'playing' || !client.roomId || !client.connected || !this.brain) return;
+      const input = this.brain.decide(client.entities, client.playerId);
+      if (input === undefined) return; // nothing to do this time (not this bot's turn)
+      const seq = client.sendInput(input);
       this.pending.set(seq, performance.now());
       this.o.stats.counters.inputs++;
       if (this.pending.size > MAX_PENDING_INPUTS) this.pending.delete(this.pending.keys().next().value!);

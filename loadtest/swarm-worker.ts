@@ -5,8 +5,9 @@
  * snapshot, final.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { modeOfQueue, parseModes } from '../shared/matchmaking/modes.js';
+import { modeOfQueue } from '../shared/matchmaking/modes.js';
 import { Bot } from './bot.js';
+import { brainFor } from './brains/index.js';
 import type { SwarmOptions } from './swarm-options.js';
 import { WorkerStats, type WorkerSnapshot } from './swarm-stats.js';
 
@@ -40,15 +41,16 @@ function report(type: FromWorker['type'], done?: () => void): void {
 }
 
 function start(indexes: number[], o: SwarmOptions): void {
-  // The modes the matchmakers run (the same MATCHMAKER_MODES as `npm start`, or its defaults).
-  const modes = parseModes(process.env.MATCHMAKER_MODES ?? '');
   indexes.forEach((index, i) => {
     const queue = o.queues[index % o.queues.length]!;
     const bot = new Bot({
       index,
       gateways: o.gateways,
       queue,
-      maxQueueWaitMs: modeOfQueue(queue, modes)?.maxWaitMs,
+      // The brain of the game the queue's mode plays (parseSwarmOptions checked there is one).
+      brain: brainFor(o.games[queue]!),
+      // The modes the matchmakers run (--modes, else MATCHMAKER_MODES, else their defaults).
+      maxQueueWaitMs: modeOfQueue(queue, o.modes)?.maxWaitMs,
       inputHz: o.inputHz,
       stats,
       random: Math.random,

@@ -2,7 +2,8 @@
  * `npm run swarm -- --bots 2000 --duration 60s --gateways ws://127.0.0.1:8080/ws,ws://127.0.0.1:8081/ws`
  *
  * The bot swarm: scripted players over the real protocol (login, connect, queue, play the
- * reference game, finish, queue again), spread over the gateways and over worker processes.
+ * game of the queue's mode with that game's brain, finish, queue again), spread over the
+ * gateways and over worker processes.
  * Prints a live line on a terminal, then a table; writes a JSON and an HTML report. Exits 1
  * when any protocol error happened (or no bot could connect), so a pipeline can gate on it.
  */
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
   console.log(
     summaryTable(result.summary, {
       gateways: options.gateways,
-      queues: options.queues,
+      queues: options.queues.map((q) => `${q} (${options.games[q]})`),
       workers: options.workers,
       generatorCpu: result.generatorCpu,
     }),

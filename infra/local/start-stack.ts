@@ -1,11 +1,13 @@
 /**
  * `npm start`: the whole local stack. Redis, Kafka and Elasticsearch (infra/local), the web
- * demo bundle, 2 room servers, a matchmaker, a match-log indexer and 2 gateways (ports 8080
+ * demo bundle, 2 room servers (the reference game and Battleship), a matchmaker (its default
+ * modes and a Battleship duel, `battle`), a match-log indexer and 2 gateways (ports 8080
  * and 8081). Each service serves /metrics, /healthz and /readyz on its own ops port (OPS_PORTS).
  * Prints the demo URL and stops everything on Ctrl-C (SIGINT) or SIGTERM.
  */
 import { buildWebDemo } from '../../apps/web-demo/build.js';
 import { startArenaApp, type RunningApp } from './arena-apps.js';
+import { localGameEnv } from './local-games.js';
 import { say } from './say.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     const env = {
       AUTH_GUEST_LOGINS_PER_MIN: process.env.AUTH_GUEST_LOGINS_PER_MIN ?? '100000',
       ...stack.env,
+      ...localGameEnv(process.env),
       GATEWAY_STATIC_DIR: staticDir,
       ROOM_SERVER_PORT: '0',
     };

@@ -40,6 +40,46 @@ describe('swarm command line', () => {
     }
   });
 
+  it('picks each queue’s game (its bot) from the mode, else --game, else the reference game', () => {
+    const window = { initial: 50, perSecond: 25, exponent: 1, max: 600 };
+    const mode = {
+      teams: 2,
+      teamSize: 1,
+      window,
+      maxWaitMs: 60_000,
+      joinDeadlineMs: 20_000,
+      noShow: 'requeue',
+    };
+    const modes = JSON.stringify({ battle: { ...mode, game: 'battleship' }, duel: mode });
+    const both = ['--queues', 'battle.eu,duel.eu', '--modes', modes];
+    expect(parseSwarmOptions(both, {}).games).toEqual({ 'battle.eu': 'battleship', 'duel.eu': 'arena' });
+    expect(parseSwarmOptions(both, {}).modes.battle).toMatchObject({ game: 'battleship', maxWaitMs: 60_000 });
+    // Without --modes, the matchmakers' MATCHMAKER_MODES; --game names the game of modes that name none.
+    expect(
+      parseSwarmOptions(['--queues', 'duel.eu', '--game', 'battleship'], { MATCHMAKER_MODES: modes }).games,
+    ).toEqual({
+      'duel.eu': 'battleship',
+    });
+    // With neither, npm start's modes: its Battleship duel is `battle`.
+    expect(parseSwarmOptions(['--queues', 'battle.eu'], {}).games).toEqual({ 'battle.eu': 'battleship' });
+    expect(parseSwarmOptions([], {}).games).toEqual({
+      'duel.eu': 'arena',
+      'duo.eu': 'arena',
+      'ffa.eu': 'arena',
+    });
+    for (const [argv, message] of [
+      [
+        ['--queues', 'battle.eu', '--modes', modes, '--game', 'arena'],
+        /--game arena: queue battle.eu's mode plays battleship/,
+      ],
+      [['--game', 'poker'], /no swarm bot plays game "poker"/],
+      [['--modes', '{"duel": 1}'], /--modes \(or MATCHMAKER_MODES\): mode "duel"/],
+    ] as const) {
+      expect(() => parseSwarmOptions(argv, {})).toThrow(message);
+      expect(() => parseSwarmOptions(argv, {})).toThrow(/usage: npm run swarm/);
+    }
+  });
+
   it('parses durations and derives the HTTP base of a gateway', () => {
     expect([parseDuration('90'), parseDuration('1.5s'), parseDuration('2m'), parseDuration('250ms')]).toEqual(
       [90_000, 1_500, 120_000, 250],

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArenaInput } from '../../../apps/room-server/games/arena/input.js';
-import { decideInput } from '../../../loadtest/bot-brain.js';
+import { decideInput } from '../../../loadtest/brains/reference-brain.js';
 import type { Entity } from '../../../shared/protocol/index.js';
 
 const still = () => 0.5; // no steering noise

@@ -1,4 +1,5 @@
-import type { Entity } from '../shared/protocol/index.js';
+import type { Entity } from '../../shared/protocol/index.js';
+import type { BrainFactory } from './brain.js';
 
 /** What a bot sends each input tick: the reference game's input. */
 export interface BotInput {
@@ -53,3 +54,8 @@ export function decideInput(
   const clamp = (v: number) => Math.max(-1, Math.min(1, v));
   return { mx: clamp((target.x - self.x) / d + noise()), my: clamp((target.y - self.y) / d + noise()), tag };
 }
+
+/** The reference game's brain (arena and arena-sprint): decideInput every input tick. */
+export const referenceBrain: BrainFactory = (random) => ({
+  decide: (view, me) => decideInput(view, me, random),
+});
