@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Bot } from '../../../loadtest/bot.js';
+import { battleshipBrain } from '../../../loadtest/brains/battleship-brain.js';
 import { WorkerStats } from '../../../loadtest/swarm-stats.js';
 import {
   encodeServerMessage,
@@ -133,5 +134,49 @@ describe('bot: players let down by matchmaking are reported, not hidden', () => 
     const { errors } = stats.snapshot({ connected: 1, queued: 1, playing: 0 }, 0);
     expect(errors.queue_stuck).toBeGreaterThanOrEqual(1);
     expect(errors.queue_unanswered).toBeUndefined();
+  });
+});
+
+describe('bot: plays with the brain of its game', () => {
+  it('sends what its brain decides from the view, and counts a game message the brain calls a fault', async () => {
+    const inputs: unknown[] = [];
+    const view = {
+      game: { k: 'game', phase: 'playing', size: 5, turn: 'p1', turnEndsAtMs: 30_000, winner: '' },
+    };
+    const gw = await fakeGateway((msg) => {
+      if (msg.type === 'queue')
+        return [
+          { type: 'queued', queue: msg.queue, ticketId: 't' },
+          { type: 'match_found', matchId: 'm1', roomId: 'r1', queue: msg.queue, teams: [['p1'], ['p2']] },
+        ];
+      if (msg.type === 'join')
+        return [
+          { type: 'joined', roomId: 'r1', you: 'p1', tick: 1, tickHz: 2, entities: view, resumed: false },
+        ];
+      if (msg.type !== 'input') return [];
+      inputs.push(msg.input);
+      return [{ type: 'game_message', roomId: 'r1', messageType: 'invalid_shot', data: { reason: 'test' } }];
+    });
+    stop = gw.close;
+    const stats = new WorkerStats();
+    bot = new Bot({
+      index: 0,
+      gateways: [gw.url],
+      queue: 'battle.eu',
+      brain: battleshipBrain,
+      inputHz: 30,
+      stats,
+      random: () => 0,
+    });
+    await bot.start();
+    await until(
+      () => stats.snapshot({ connected: 1, queued: 0, playing: 1 }, 0).errors['game:invalid_shot'] === 1,
+      'the refused shot to be counted',
+    );
+    // A shot on the 5x5 board (the brain's), not the reference game's {mx, my, tag}.
+    expect(inputs[0]).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+    const shot = inputs[0] as { x: number; y: number };
+    expect(shot.x).toBeLessThan(5);
+    expect(shot.y).toBeLessThan(5);
   });
 });
