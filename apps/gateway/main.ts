@@ -2,7 +2,8 @@
 import { instanceId } from '../../shared/config/instance-id.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
-import { createLogger } from '../../shared/log/logger.js';
+import { watchServiceLogs } from '../../shared/log/service-log-metrics.js';
+import { createServiceLogger } from '../../shared/log/service-logger.js';
 import { RoomServerRegistry } from '../../shared/placement/registry.js';
 import { RoomPlacement } from '../../shared/placement/room-placement.js';
 import { connectRankingsRedis, connectRedis } from '../../shared/redis/connect.js';
@@ -29,7 +30,8 @@ import { QueueWatch } from './queue-watch.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'gateway');
   const gatewayId = instanceId(config.gateway.id, 'gw');
-  const log = createLogger('gateway', gatewayId, config.log.level);
+  const logging = createServiceLogger('gateway', gatewayId, config);
+  const log = logging.log;
   const redis = await connectRedis(config.redis, { name: `gateway ${gatewayId}`, log });
   const redisFailures = new RedisFailures(log);
   const keys = realtimeKeys(config.redis.keyPrefix);
@@ -108,7 +110,10 @@ async function main(): Promise<void> {
   const ops = await OpsServer.start({
     host: config.ops.host,
     port: config.gateway.opsPort,
-    registry: gatewayMetrics(server.counters, router, watch, redisFailures, matchmaking, server.guestLogins),
+    registry: watchServiceLogs(
+      gatewayMetrics(server.counters, router, watch, redisFailures, matchmaking, server.guestLogins),
+      logging.shipper,
+    ),
     dependencies: [redisCheck('redis', redis), redisCheck('rankings-redis', rankingsRedis)],
     log,
   });
@@ -127,7 +132,7 @@ async function main(): Promise<void> {
     rankingsRedis.disconnect();
     setTimeout(() => {
       redis.disconnect();
-      process.exit(0);
+      void logging.stop(1_000).finally(() => process.exit(0));
     }, 200).unref();
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -6,9 +6,15 @@ import {
   MATCH_EVENTS_MAPPING,
   MATCH_EVENTS_TEMPLATE,
 } from '../../shared/events/es-mapping.js';
+import {
+  SERVICE_LOGS_INDEX_PREFIX,
+  SERVICE_LOGS_MAPPING,
+  SERVICE_LOGS_TEMPLATE,
+} from '../../shared/log/service-log-index.js';
 
 /**
- * Creates (or updates, idempotently) the index template for the daily match-event indices.
+ * Creates (or updates, idempotently) the index templates: daily match-event indices, daily
+ * service-log indices (`arena-logs-*`) and the dead letters.
  * One shard, no replicas by default: a single local node; production raises replicas.
  */
 export async function ensureIndexTemplate(es: Client, replicas = 0): Promise<void> {
@@ -19,6 +25,15 @@ export async function ensureIndexTemplate(es: Client, replicas = 0): Promise<voi
     template: {
       settings: { number_of_shards: 1, number_of_replicas: replicas, refresh_interval: '1s' },
       mappings: MATCH_EVENTS_MAPPING as never,
+    },
+  });
+  await es.indices.putIndexTemplate({
+    name: SERVICE_LOGS_TEMPLATE,
+    index_patterns: [`${SERVICE_LOGS_INDEX_PREFIX}*`],
+    priority: 100,
+    template: {
+      settings: { number_of_shards: 1, number_of_replicas: replicas, refresh_interval: '1s' },
+      mappings: SERVICE_LOGS_MAPPING as never,
     },
   });
   await es.indices.putIndexTemplate({
@@ -34,11 +49,17 @@ export async function ensureIndexTemplate(es: Client, replicas = 0): Promise<voi
 
 /**
  * Retention without ILM (this Elasticsearch distribution has none): deletes the daily
- * indices older than `days`. Runs at indexer start and then hourly.
+ * indices named `<prefix>YYYY.MM.DD` older than `days` (default prefix: match events). Runs at
+ * indexer start and then hourly.
  */
-export async function deleteExpiredIndices(es: Client, days: number, now = Date.now()): Promise<string[]> {
+export async function deleteExpiredIndices(
+  es: Client,
+  days: number,
+  now = Date.now(),
+  prefix = MATCH_EVENTS_INDEX_PREFIX,
+): Promise<string[]> {
   const indices = (await es.cat.indices({
-    index: `${MATCH_EVENTS_INDEX_PREFIX}*`,
+    index: `${prefix}*`,
     format: 'json',
     h: 'index',
   })) as { index?: string }[];

@@ -9,6 +9,7 @@ import {
 } from '../../shared/ops/metrics-registry.js';
 import { withTimeout } from '../../shared/ops/with-timeout.js';
 import type { LogIndexer } from './indexer.js';
+import type { ServiceLogIndexer } from './service-log-indexer.js';
 
 const LAG_TIMEOUT_MS = 3_000;
 
@@ -69,6 +70,30 @@ export class IndexerMetrics {
         }
       },
     });
+    return this;
+  }
+
+  /** The service-log consumer's counters (arena-logs-*). */
+  watchServiceLogs(indexer: ServiceLogIndexer): this {
+    const r = this.registry;
+    counterReading(
+      r,
+      'arena_indexer_service_log_lines_indexed_total',
+      'Service log lines indexed into arena-logs-*',
+      () => indexer.indexed,
+    );
+    counterReading(
+      r,
+      'arena_indexer_service_log_lines_rejected_total',
+      'Service log lines that could never be indexed (not JSON, refused by the mapping): skipped and logged',
+      () => indexer.rejected,
+    );
+    counterReading(
+      r,
+      'arena_indexer_service_log_bulk_retries_total',
+      'Service-log bulk requests retried because Elasticsearch was down or overloaded',
+      () => indexer.bulkRetries,
+    );
     return this;
   }
 }

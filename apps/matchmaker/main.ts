@@ -2,7 +2,8 @@
 import { instanceId } from '../../shared/config/instance-id.js';
 import { ConfigError, loadConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
-import { createLogger } from '../../shared/log/logger.js';
+import { watchServiceLogs } from '../../shared/log/service-log-metrics.js';
+import { createServiceLogger } from '../../shared/log/service-logger.js';
 import { OpsServer } from '../../shared/ops/ops-server.js';
 import { redisCheck } from '../../shared/ops/readiness.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
   const problems = modeGameProblems(mm.modes, games);
   if (problems.length > 0) throw new ConfigError(problems);
   const id = instanceId(mm.id, 'mm');
-  const log = createLogger('matchmaker', id, config.log.level);
+  const logging = createServiceLogger('matchmaker', id, config);
+  const log = logging.log;
   const redis = await connectRedis(config.redis, { name: `matchmaker ${id}`, log });
   const redisFailures = new RedisFailures(log);
   const rt = realtimeKeys(config.redis.keyPrefix);
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   const ops = await OpsServer.start({
     host: config.ops.host,
     port: mm.opsPort,
-    registry: metrics.withRedisFailures(redisFailures).registry,
+    registry: watchServiceLogs(metrics.withRedisFailures(redisFailures).registry, logging.shipper),
     dependencies: [redisCheck('redis', redis)],
     log,
   });
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     ops.server.drain();
     await matchmaker.stop();
     redis.disconnect();
+    await logging.stop(1_000);
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -2,7 +2,8 @@
 import { instanceId } from '../../shared/config/instance-id.js';
 import { loadConfig, type ArenaConfig } from '../../shared/config/index.js';
 import { announceReady } from '../../shared/log/announce-ready.js';
-import { createLogger } from '../../shared/log/logger.js';
+import { watchServiceLogs } from '../../shared/log/service-log-metrics.js';
+import { createServiceLogger } from '../../shared/log/service-logger.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/rankings/matchmaking-ratings.js';
@@ -53,7 +54,8 @@ export async function startRoomServer(o: StartRoomServerOptions = {}): Promise<R
     ? await loadGames('', {}, undefined, o.games)
     : await loadGames(config.roomServer.games || config.roomServer.game, builtInGames);
   const id = instanceId(config.roomServer.id, 'rs');
-  const log = createLogger('room-server', id, config.log.level);
+  const logging = createServiceLogger('room-server', id, config);
+  const log = logging.log;
   const redis = await connectRedis(config.redis, { name: `room-server ${id}`, log });
   const redisFailures = new RedisFailures(log);
   const keys = realtimeKeys(config.redis.keyPrefix);
@@ -98,7 +100,7 @@ export async function startRoomServer(o: StartRoomServerOptions = {}): Promise<R
   const ops = await OpsServer.start({
     host: config.ops.host,
     port: config.roomServer.opsPort,
-    registry: metrics.watch(server, matchLog, redisFailures).registry,
+    registry: watchServiceLogs(metrics.watch(server, matchLog, redisFailures).registry, logging.shipper),
     dependencies: [
       redisCheck('redis', redis),
       redisCheck('rankings-redis', rankingsRedis),
@@ -118,6 +120,7 @@ export async function startRoomServer(o: StartRoomServerOptions = {}): Promise<R
       await matchLog.stop();
       redis.disconnect();
       rankingsRedis.disconnect();
+      await logging.stop(1_000);
     })());
   return { id, address, port, opsPort: ops.port, stop };
 }

@@ -333,6 +333,30 @@ export const configSchema = {
     }),
     indexerOpsPort: opsPort('LOG_INDEXER_OPS_PORT', '9400'),
   },
+  serviceLogs: {
+    enabled: bool('SERVICE_LOGS_ENABLED', {
+      doc: 'Also send every service log line to Kafka (arena.service-logs) for Elasticsearch (arena-logs-*); stdout keeps them either way.',
+      default: 'true',
+    }),
+    bufferLines: int('SERVICE_LOGS_BUFFER_LINES', {
+      doc: 'Log lines held in memory while Kafka is away; past this, new lines are dropped (counted) and the service goes on.',
+      default: '10000',
+      min: 10,
+      max: 1_000_000,
+    }),
+    partitions: int('SERVICE_LOGS_PARTITIONS', {
+      doc: 'Partitions of the service-logs topic (created by the first service that logs).',
+      default: '3',
+      min: 1,
+      max: 1024,
+    }),
+    retentionDays: int('SERVICE_LOGS_RETENTION_DAYS', {
+      doc: 'Daily service-log indices (arena-logs-*) older than this are deleted by the log indexer.',
+      default: '7',
+      min: 1,
+      max: 3650,
+    }),
+  },
   registry: {
     heartbeatMs: int('REGISTRY_HEARTBEAT_MS', {
       doc: 'Room-server heartbeat period.',

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { Kafka, logLevel } from 'kafkajs';
 import WebSocket from 'ws';
 import { startArenaApp, type ProcessLimits, type RunningApp } from '../../infra/local/arena-apps.js';
 import { ArenaClient } from '../../shared/client/index.js';
 import { loadConfig } from '../../shared/config/index.js';
+import { ensureTopics } from '../../shared/events/topics.js';
+import { SERVICE_LOGS_TOPIC } from '../../shared/log/service-log-index.js';
 import { connectRedis } from '../../shared/redis/connect.js';
 import { realtimeKeys, type RealtimeKeys } from '../../shared/redis/keys.js';
 import { uniqueName } from './services.js';
@@ -38,6 +41,30 @@ const TEST_DEFAULTS: Record<string, string> = {
   // Every test client logs in as a guest from 127.0.0.1; tests of the limit set their own.
   AUTH_GUEST_LOGINS_PER_MIN: '100000',
 };
+
+/** Commits `group`'s offsets at the end of the service-logs topic (created if missing). */
+async function serviceLogGroupAtEnd(brokers: string, group: string): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'test-offsets',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  await ensureTopics(kafka, [
+    { topic: SERVICE_LOGS_TOPIC, numPartitions: loadConfig({}).serviceLogs.partitions },
+  ]);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(SERVICE_LOGS_TOPIC);
+    await admin.setOffsets({
+      groupId: group,
+      topic: SERVICE_LOGS_TOPIC,
+      partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /** Gateways and room servers as real processes against the run's real Redis, isolated by key prefix. */
 export class ArenaCluster {
@@ -110,9 +137,15 @@ export class ArenaCluster {
     return app;
   }
 
-  /** A log indexer on the run's Kafka and Elasticsearch, in a consumer group of its own. */
+  /**
+   * A log indexer on the run's Kafka and Elasticsearch, in a consumer group of its own. Its
+   * service-log group starts at the topic's end: every service of every earlier test logged
+   * into that topic, and a fresh group would index all of it first.
+   */
   async startIndexer(id: string): Promise<RunningApp> {
-    const env = { ...this.env, LOG_INDEXER_ID: id, LOG_INDEXER_GROUP: `${this.env.REDIS_KEY_PREFIX}${id}` };
+    const group = `${this.env.REDIS_KEY_PREFIX}${id}`;
+    await serviceLogGroupAtEnd(this.env.KAFKA_BROKERS!, `${group}.service-logs`);
+    const env = { ...this.env, LOG_INDEXER_ID: id, LOG_INDEXER_GROUP: group };
     const app = await startArenaApp('log-indexer', id, env, this.logDir);
     this.indexers.push(app);
     return app;
