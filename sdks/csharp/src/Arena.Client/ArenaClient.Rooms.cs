@@ -13,6 +13,7 @@ namespace Arena.Client
     {
         private TaskCompletionSource<Joined> joining;
         private string joiningRoom;
+        private JoinOptions joiningOptions;
 
         /// <summary>Error codes that answer a join.</summary>
         private static readonly HashSet<string> JoinErrors = new HashSet<string>
@@ -74,6 +75,7 @@ namespace Arena.Client
                 superseded = joining;
                 joining = waiting;
                 joiningRoom = roomId;
+                joiningOptions = options;
             }
             if (superseded != null) superseded.TrySetException(new ArenaException("superseded", "another join was sent"));
             if (!Join(roomId, options)) EndJoin(null, new ArenaException("not_connected", "the join could not be sent"));
@@ -178,7 +180,9 @@ namespace Arena.Client
                 {
                     var found = (MatchFound)message;
                     Raise(MatchFound, found);
-                    if (options.AutoJoinMatches && !(Room.InRoom && Room.RoomId == found.RoomId)) Join(found.RoomId);
+                    // Through JoinAsync, so that a join lost with the connection is sent again; a
+                    // refusal also comes as ErrorReceived, so the task is not watched here.
+                    if (options.AutoJoinMatches && !(Room.InRoom && Room.RoomId == found.RoomId)) JoinAsync(found.RoomId);
                     return;
                 }
                 case "queue_ended":
@@ -196,6 +200,23 @@ namespace Arena.Client
             }
         }
 
+        /// <summary>
+        /// After a reconnect, sends the pending JoinAsync's join again: it may have been lost with
+        /// the connection. A join of the room this player holds a seat in puts it back in its seat
+        /// (the room answers with a resumed snapshot), so sending it twice is harmless.
+        /// </summary>
+        private void ResendPendingJoin()
+        {
+            string roomId;
+            JoinOptions again;
+            lock (sync)
+            {
+                roomId = joiningRoom;
+                again = joiningOptions;
+            }
+            if (roomId != null) Join(roomId, again);
+        }
+
         /// <summary>Completes (or fails) the pending JoinAsync, if any.</summary>
         private void EndJoin(Joined joined, Exception error)
         {
@@ -205,6 +226,7 @@ namespace Arena.Client
                 waiting = joining;
                 joining = null;
                 joiningRoom = null;
+                joiningOptions = null;
             }
             if (waiting == null) return;
             if (error != null) waiting.TrySetException(error);

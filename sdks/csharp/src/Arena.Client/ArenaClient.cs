@@ -224,6 +224,7 @@ namespace Arena.Client
             if (options.PingInterval > TimeSpan.Zero) pingTimer.Change(options.PingInterval, options.PingInterval);
             Raise(Welcomed, welcome);
             if (waiting != null) waiting.TrySetResult(welcome);
+            ResendPendingJoin();
         }
 
         private void OnConnectFailed(ConnectFailure failure)
@@ -260,7 +261,7 @@ namespace Arena.Client
             if (!info.WillReconnect)
             {
                 FailConnecting(new TransportException("connection closed (" + info.Code + " " + info.Reason + ")", 0, null));
-                // A join in flight during a reconnect completes with the resumed snapshot; after the end it cannot.
+                // A join in flight during a reconnect is sent again after the welcome; after the end it cannot be.
                 EndJoin(null, new ArenaException("connection_closed", "the connection closed (" + info.Code + " " + info.Reason + ")"));
             }
         }

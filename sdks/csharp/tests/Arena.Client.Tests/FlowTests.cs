@@ -23,6 +23,14 @@ namespace Arena.Client.Tests
             return ClientRoomTests.Map(pairs);
         }
 
+        /// <summary>The next frame the client sent, within the deadline.</summary>
+        private static byte[] NextSent(ScriptedTransport t, string what)
+        {
+            byte[] frame;
+            if (!t.Sent.TryTake(out frame, Deadline)) Assert.Fail("timed out waiting for " + what);
+            return frame;
+        }
+
         private static T Result<T>(Task<T> task, string what)
         {
             Assert.True(task.Wait(Deadline), what + " completed");
@@ -75,6 +83,37 @@ namespace Arena.Client.Tests
             Assert.False(second.IsCompleted, "the newer join waits");
             client.Close();
             Assert.Equal("connection_closed", Failure(second, "a join when the client closes").Code);
+        }
+
+        [Test]
+        public void AJoinInFlightWhenTheGatewayDiesIsSentAgainThroughTheNextOne()
+        {
+            var gateways = new ScriptedGateways();
+            var log = new EventLog();
+            var client = ClientRoomTests.Client(gateways, log);
+            client.Connect();
+            ScriptedTransport a = ClientRoomTests.Welcome(gateways, log, "gw-a");
+            var options = new JoinOptions { Bots = 2, Game = "arena" };
+            Task<Joined> join = client.JoinAsync("room-1", options);
+            byte[] first = a.Sent.Take();
+            a.ServerClose(1006, "gateway killed before the room answered");
+            log.WaitFor("disconnected 1006");
+            ScriptedTransport b = gateways.NextConnected("gw-b");
+            b.Deliver(Frame(ServerType.Welcome, 1, "g-me", "gw-b", "r2"));
+            b.Sent.Take(); // the first ping
+            Assert.Hex(Assert.ToHex(first), NextSent(b, "the join sent again"), "the same join, sent again");
+            Assert.False(join.IsCompleted, "still waiting for the room");
+            b.Deliver(Frame(ServerType.Joined, "room-1", "g-me", 30, 20, Map(), true));
+            Assert.True(Result(join, "the join through gw-b").Resumed, "completed by the resumed snapshot");
+            // No join is pending any more: the next reconnect sends none.
+            b.ServerClose(1006, "again");
+            log.WaitFor("disconnected 1006");
+            ScriptedTransport c = gateways.NextConnected("gw-a again");
+            c.Deliver(Frame(ServerType.Welcome, 1, "g-me", "gw-a", "r3"));
+            c.Sent.Take(); // the first ping
+            client.Ping();
+            Assert.Equal((object)(long)ClientType.Ping, ((object[])MsgPackReader.Decode(c.Sent.Take()))[0], "no join after the join completed");
+            client.Close();
         }
 
         [Test]
