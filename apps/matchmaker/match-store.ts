@@ -1,108 +1,185 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { MatchmakingKeys } from '../../shared/matchmaking/keys.js';
 import type { MatchmakingEvent, MatchRecord, Ticket } from '../../shared/matchmaking/types.js';
+import { LuaScript } from '../../shared/redis/lua-script.js';
 
-// Tickets nearest the anchor's rating on both sides, within [lo, hi].
-const CANDIDATES = `
-local up = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[3], 'LIMIT', 0, ARGV[4])
-local down = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, ARGV[4])
+const OLDEST = new LuaScript(
+  'arenaMmOldest',
+  `
+-- The oldest waiting tickets of a queue, as ticket JSON (a ticket gone meanwhile: false).
+-- KEYS[1] age      sorted set: ticket id -> enqueue time
+-- KEYS[2] tickets  hash: ticket id -> ticket JSON
+-- ARGV[1] count    how many
+local age, tickets = KEYS[1], KEYS[2]
+local count = tonumber(ARGV[1])
+local ids = redis.call('ZRANGE', age, 0, count - 1)
 local out = {}
-for _, id in ipairs(up) do out[#out + 1] = redis.call('HGET', KEYS[2], id) end
-for _, id in ipairs(down) do out[#out + 1] = redis.call('HGET', KEYS[2], id) end
-return out`;
-
-const OLDEST = `
-local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
-local out = {}
-for _, id in ipairs(ids) do out[#out + 1] = redis.call('HGET', KEYS[2], id) end
-return out`;
-
-// All or nothing: every ticket must still be waiting in the pool.
-const CLAIM = `
-for i = 3, #ARGV do
-  if not redis.call('ZSCORE', KEYS[1], ARGV[i]) then return 0 end
+-- HMGET in chunks: unpack has a stack limit
+for i = 1, #ids, 1000 do
+  local chunk = redis.call('HMGET', tickets, unpack(ids, i, math.min(i + 999, #ids)))
+  for _, raw in ipairs(chunk) do out[#out + 1] = raw end
 end
-for i = 3, #ARGV do
-  redis.call('ZREM', KEYS[1], ARGV[i])
-  redis.call('ZREM', KEYS[2], ARGV[i])
-  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[i])
-  redis.call('HSET', KEYS[4], ARGV[i], ARGV[1])
-end
-for i = 5, #KEYS do redis.call('HSET', KEYS[i], 'state', 'claimed') end
-return 1`;
+return out`,
+);
 
-// The match exists only if every claim is still ours: record, player states and the
-// notification happen together or not at all.
-const FINALIZE = `
+const CLAIM_MATCHES = new LuaScript(
+  'arenaMmClaimMatches',
+  `
+-- Claims a pass's matches, each all or nothing: a match is claimed only if every one of its
+-- tickets still waits in the pool (another matchmaker may have taken one). Returns 1 or 0 per
+-- match, in order.
+-- KEYS[1] pool     sorted set: waiting ticket id -> rating
+-- KEYS[2] age      sorted set: waiting ticket id -> enqueue time
+-- KEYS[3] claimed  sorted set: claimed ticket id -> claim deadline
+-- KEYS[4] claims   hash: claimed ticket id -> claim token
+-- ARGV[1] token          this pass's claim token
+-- ARGV[2] deadline       claim deadline (ms); past it the sweep puts the tickets back
+-- ARGV[3] playerPrefix   player state key = playerPrefix .. player id (same {mm} slot)
+-- ARGV[4..] matches      per match: ticket count, then per ticket: id, player count, player ids
+local pool, age, claimed, claims = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local token, deadline, playerPrefix = ARGV[1], ARGV[2], ARGV[3]
+local results = {}
+local i = 4
+while i <= #ARGV do
+  local nTickets = tonumber(ARGV[i])
+  i = i + 1
+  local tickets = {}
+  local free = true
+  for _ = 1, nTickets do
+    local id, nPlayers = ARGV[i], tonumber(ARGV[i + 1])
+    local players = {}
+    for p = 1, nPlayers do players[p] = ARGV[i + 1 + p] end
+    i = i + 2 + nPlayers
+    tickets[#tickets + 1] = {id = id, players = players}
+    if free and not redis.call('ZSCORE', pool, id) then free = false end
+  end
+  if free then
+    for _, t in ipairs(tickets) do
+      redis.call('ZREM', pool, t.id)
+      redis.call('ZREM', age, t.id)
+      redis.call('ZADD', claimed, deadline, t.id)
+      redis.call('HSET', claims, t.id, token)
+      for _, p in ipairs(t.players) do redis.call('HSET', playerPrefix .. p, 'state', 'claimed') end
+    end
+  end
+  results[#results + 1] = free and 1 or 0
+end
+return results`,
+);
+
+const FINALIZE = new LuaScript(
+  'arenaMmFinalize',
+  `
+-- The match exists only if every claim is still ours: record, player states and the
+-- notification happen together or not at all. Returns 1, or 0 when a claim was lost.
+-- KEYS[1] claimed   sorted set: claimed ticket id -> claim deadline
+-- KEYS[2] claims    hash: claimed ticket id -> claim token
+-- KEYS[3] tickets   hash: ticket id -> ticket JSON
+-- KEYS[4] matches   sorted set: match id -> creation time
+-- KEYS[5] outcomes  sorted set: "ticketId|match:<id>" -> time
+-- KEYS[6] match     string: the match record
+-- KEYS[7..] the match's player state hashes
+-- ARGV[1] token  ARGV[2] createdAt  ARGV[3] record JSON  ARGV[4] matchId  ARGV[5] matchTtlMs
+-- ARGV[6] playerTtlMs  ARGV[7] events channel  ARGV[8] event JSON  ARGV[9] roomId
+-- ARGV[10] queue  ARGV[11] teams JSON  ARGV[12..] the match's ticket ids
+local claimed, claims, tickets, matches, outcomes, match = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local token, createdAt, record, matchId, matchTtlMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local playerTtlMs, channel, event, roomId, queue, teams = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
 for i = 12, #ARGV do
-  if redis.call('HGET', KEYS[2], ARGV[i]) ~= ARGV[1] then return 0 end
+  if redis.call('HGET', claims, ARGV[i]) ~= token then return 0 end
 end
 for i = 12, #ARGV do
-  redis.call('ZREM', KEYS[1], ARGV[i])
-  redis.call('HDEL', KEYS[2], ARGV[i])
-  redis.call('HDEL', KEYS[3], ARGV[i])
-  redis.call('ZADD', KEYS[5], ARGV[2], ARGV[i] .. '|match:' .. ARGV[4])
+  redis.call('ZREM', claimed, ARGV[i])
+  redis.call('HDEL', claims, ARGV[i])
+  redis.call('HDEL', tickets, ARGV[i])
+  redis.call('ZADD', outcomes, createdAt, ARGV[i] .. '|match:' .. matchId)
 end
-redis.call('SET', KEYS[6], ARGV[3], 'PX', ARGV[5])
-redis.call('ZADD', KEYS[4], ARGV[2], ARGV[4])
+redis.call('SET', match, record, 'PX', matchTtlMs)
+redis.call('ZADD', matches, createdAt, matchId)
 for i = 7, #KEYS do
   redis.call('DEL', KEYS[i])
-  redis.call('HSET', KEYS[i], 'state', 'matched', 'match', ARGV[4], 'room', ARGV[9], 'queue', ARGV[10], 'teams', ARGV[11])
-  redis.call('PEXPIRE', KEYS[i], ARGV[6])
+  redis.call('HSET', KEYS[i], 'state', 'matched', 'match', matchId, 'room', roomId, 'queue', queue, 'teams', teams)
+  redis.call('PEXPIRE', KEYS[i], playerTtlMs)
 end
-redis.call('PUBLISH', ARGV[7], ARGV[8])
-return 1`;
+redis.call('PUBLISH', channel, event)
+return 1`,
+);
 
-// Puts tickets back in their pool with their original rating and enqueue time (priority kept).
-// ARGV[1] = claim token to match, or '' for any claim whose deadline (ARGV[2]) has passed.
-const PUT_BACK = `
+const PUT_BACK = new LuaScript(
+  'arenaMmPutBack',
+  `
+-- Puts claimed tickets back in their pool with their original rating and enqueue time
+-- (priority kept). Returns how many went back.
+-- KEYS[1] pool  KEYS[2] age  KEYS[3] claimed  KEYS[4] claims  KEYS[5] tickets (as in CLAIM_MATCHES)
+-- ARGV[1] token          the claim token to match, or '' for any claim past its deadline
+-- ARGV[2] deadline       with token '': claims whose deadline is at most this go back (500 at most)
+-- ARGV[3] playerPrefix   player state key = playerPrefix .. player id
+-- ARGV[4..] ticket ids   with a token: the tickets to put back if that token still holds them
+local pool, age, claimed, claims, tickets = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local token, deadline, playerPrefix = ARGV[1], ARGV[2], ARGV[3]
 local ids
-if ARGV[1] == '' then
-  ids = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[2], 'LIMIT', 0, 500)
+if token == '' then
+  ids = redis.call('ZRANGEBYSCORE', claimed, '-inf', deadline, 'LIMIT', 0, 500)
 else
   ids = {}
   for i = 4, #ARGV do
-    if redis.call('HGET', KEYS[4], ARGV[i]) == ARGV[1] then ids[#ids + 1] = ARGV[i] end
+    if redis.call('HGET', claims, ARGV[i]) == token then ids[#ids + 1] = ARGV[i] end
   end
 end
 for _, id in ipairs(ids) do
-  local raw = redis.call('HGET', KEYS[5], id)
-  redis.call('ZREM', KEYS[3], id)
-  redis.call('HDEL', KEYS[4], id)
+  local raw = redis.call('HGET', tickets, id)
+  redis.call('ZREM', claimed, id)
+  redis.call('HDEL', claims, id)
   if raw then
     local t = cjson.decode(raw)
-    redis.call('ZADD', KEYS[1], t.rating, id)
-    redis.call('ZADD', KEYS[2], t.enqueuedAt, id)
+    redis.call('ZADD', pool, t.rating, id)
+    redis.call('ZADD', age, t.enqueuedAt, id)
     for _, p in ipairs(t.players) do
-      local key = ARGV[3] .. p
+      local key = playerPrefix .. p
       if redis.call('HGET', key, 'ticket') == id then redis.call('HSET', key, 'state', 'queued') end
     end
   end
 end
-return #ids`;
+return #ids`,
+);
 
-// Gives up tickets that waited past the queue's limit, telling their players why.
-const TIME_OUT = `
-local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 500)
+const TIME_OUT = new LuaScript(
+  'arenaMmTimeOut',
+  `
+-- Gives up tickets that waited past the queue's limit (500 at most per call), telling their
+-- players why. Returns how many.
+-- KEYS[1] pool  KEYS[2] age  KEYS[3] tickets  KEYS[4] outcomes
+-- ARGV[1] cutoff        tickets enqueued at or before this (ms) time out
+-- ARGV[2] now           outcome time
+-- ARGV[3] playerPrefix  player state key = playerPrefix .. player id
+-- ARGV[4] channel       events channel
+-- ARGV[5] maxWaitS      the limit, for the message
+local pool, age, tickets, outcomes = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local cutoff, now, playerPrefix, channel, maxWaitS = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local ids = redis.call('ZRANGEBYSCORE', age, '-inf', cutoff, 'LIMIT', 0, 500)
 for _, id in ipairs(ids) do
-  local raw = redis.call('HGET', KEYS[3], id)
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('HDEL', KEYS[3], id)
-  redis.call('ZADD', KEYS[4], ARGV[2], id .. '|timeout')
+  local raw = redis.call('HGET', tickets, id)
+  redis.call('ZREM', pool, id)
+  redis.call('ZREM', age, id)
+  redis.call('HDEL', tickets, id)
+  redis.call('ZADD', outcomes, now, id .. '|timeout')
   if raw then
     local t = cjson.decode(raw)
     for _, p in ipairs(t.players) do
-      local key = ARGV[3] .. p
+      local key = playerPrefix .. p
       if redis.call('HGET', key, 'ticket') == id then redis.call('DEL', key) end
     end
-    redis.call('PUBLISH', ARGV[4], cjson.encode({type = 'queue_ended', players = t.players, queue = t.queue,
-      reason = 'timeout', message = 'no match found within ' .. ARGV[5] .. ' s; queue again to retry'}))
+    redis.call('PUBLISH', channel, cjson.encode({type = 'queue_ended', players = t.players, queue = t.queue,
+      reason = 'timeout', message = 'no match found within ' .. maxWaitS .. ' s; queue again to retry'}))
   end
 end
-return #ids`;
+return #ids`,
+);
 
-/** Matchmaking state in Redis as the matchmaker sees it: every change is one Lua script. */
+/**
+ * Matchmaking state in Redis as the matchmaker sees it: every change is one Lua script, each
+ * loaded once per connection.
+ */
 export class MatchStore {
   private readonly playerKeyPrefix: string;
 
@@ -111,64 +188,58 @@ export class MatchStore {
     private readonly keys: MatchmakingKeys,
   ) {
     this.playerKeyPrefix = keys.player('');
+    for (const s of [OLDEST, CLAIM_MATCHES, FINALIZE, PUT_BACK, TIME_OUT]) s.defineOn(redis);
   }
 
+  /** The `count` oldest waiting tickets of the queue, oldest first, in one call. */
   async oldest(queue: string, count: number): Promise<Ticket[]> {
-    const raw = (await this.redis.eval(
-      OLDEST,
-      2,
-      this.keys.age(queue),
-      this.keys.tickets,
-      String(count),
-    )) as (string | null)[];
+    const raw = (await OLDEST.run(this.redis, [this.keys.age(queue), this.keys.tickets], [count])) as (
+      string | null
+    )[];
     return raw.flatMap((r) => (r ? [JSON.parse(r) as Ticket] : []));
   }
 
-  async candidates(queue: string, rating: number, window: number, perSide: number): Promise<Ticket[]> {
-    const raw = (await this.redis.eval(
-      CANDIDATES,
-      2,
-      this.keys.pool(queue),
-      this.keys.tickets,
-      String(rating),
-      String(rating - window),
-      String(rating + window),
-      String(perSide),
-    )) as (string | null)[];
-    const seen = new Set<string>();
-    return raw.flatMap((r) => {
-      if (!r) return [];
-      const t = JSON.parse(r) as Ticket;
-      if (seen.has(t.id)) return [];
-      seen.add(t.id);
-      return [t];
-    });
-  }
-
-  async claim(queue: string, token: string, deadline: number, tickets: Ticket[]): Promise<boolean> {
+  /**
+   * Claims every match at once, each all or nothing; true for the matches now held by `token`
+   * (false: another matchmaker took one of its tickets first).
+   */
+  async claimMatches(
+    queue: string,
+    token: string,
+    deadline: number,
+    matches: Ticket[][],
+  ): Promise<boolean[]> {
+    if (matches.length === 0) return [];
     const k = this.keys;
-    const players = tickets.flatMap((t) => t.players);
-    const claimed = await this.redis.eval(
-      CLAIM,
-      4 + players.length,
-      k.pool(queue),
-      k.age(queue),
-      k.claimed(queue),
-      k.claims(queue),
-      ...players.map((p) => k.player(p)),
-      token,
-      String(deadline),
-      ...tickets.map((t) => t.id),
-    );
-    return claimed === 1;
+    const args: (string | number)[] = [token, deadline, this.playerKeyPrefix];
+    for (const tickets of matches) {
+      args.push(tickets.length);
+      for (const t of tickets) args.push(t.id, t.players.length, ...t.players);
+    }
+    const results = (await CLAIM_MATCHES.run(
+      this.redis,
+      [k.pool(queue), k.age(queue), k.claimed(queue), k.claims(queue)],
+      args,
+    )) as number[];
+    return results.map((r) => r === 1);
   }
 
-  async finalize(
+  /** A pipeline on this store's connection, where its scripts (and its siblings') can be queued. */
+  pipeline(): ChainableCommander {
+    return this.redis.pipeline();
+  }
+
+  /**
+   * Queues the finalize of one match (its result: 1, or 0 when a claim was lost meanwhile: the
+   * match never happened).
+   */
+  queueFinalize(
+    pipeline: ChainableCommander,
     token: string,
     match: MatchRecord,
     matchTtlMs: number,
     playerTtlMs: number,
-  ): Promise<boolean> {
+  ): void {
     const k = this.keys;
     const players = match.teams.flat();
     const event: MatchmakingEvent = {
@@ -179,30 +250,32 @@ export class MatchStore {
       queue: match.queue,
       teams: match.teams,
     };
-    const done = await this.redis.eval(
-      FINALIZE,
-      6 + players.length,
-      k.claimed(match.queue),
-      k.claims(match.queue),
-      k.tickets,
-      k.matches,
-      k.outcomes,
-      k.match(match.matchId),
-      ...players.map((p) => k.player(p)),
-      token,
-      String(match.createdAt),
-      JSON.stringify(match),
-      match.matchId,
-      String(matchTtlMs),
-      String(playerTtlMs),
-      k.events,
-      JSON.stringify(event),
-      match.roomId,
-      match.queue,
-      JSON.stringify(match.teams),
-      ...match.tickets.map((t) => t.id),
+    FINALIZE.queue(
+      pipeline,
+      [
+        k.claimed(match.queue),
+        k.claims(match.queue),
+        k.tickets,
+        k.matches,
+        k.outcomes,
+        k.match(match.matchId),
+        ...players.map((p) => k.player(p)),
+      ],
+      [
+        token,
+        match.createdAt,
+        JSON.stringify(match),
+        match.matchId,
+        matchTtlMs,
+        playerTtlMs,
+        k.events,
+        JSON.stringify(event),
+        match.roomId,
+        match.queue,
+        JSON.stringify(match.teams),
+        ...match.tickets.map((t) => t.id),
+      ],
     );
-    return done === 1;
   }
 
   /** Our claimed tickets go back (allocation failed). */
@@ -222,18 +295,10 @@ export class MatchStore {
 
   async timeOut(queue: string, cutoff: number, now: number, maxWaitS: number): Promise<number> {
     const k = this.keys;
-    return (await this.redis.eval(
-      TIME_OUT,
-      4,
-      k.pool(queue),
-      k.age(queue),
-      k.tickets,
-      k.outcomes,
-      String(cutoff),
-      String(now),
-      this.playerKeyPrefix,
-      k.events,
-      String(maxWaitS),
+    return (await TIME_OUT.run(
+      this.redis,
+      [k.pool(queue), k.age(queue), k.tickets, k.outcomes],
+      [cutoff, now, this.playerKeyPrefix, k.events, maxWaitS],
     )) as number;
   }
 
@@ -252,18 +317,10 @@ export class MatchStore {
 
   private async putBack(queue: string, token: string, deadline: string, ids: string[]): Promise<number> {
     const k = this.keys;
-    return (await this.redis.eval(
-      PUT_BACK,
-      5,
-      k.pool(queue),
-      k.age(queue),
-      k.claimed(queue),
-      k.claims(queue),
-      k.tickets,
-      token,
-      deadline,
-      this.playerKeyPrefix,
-      ...ids,
+    return (await PUT_BACK.run(
+      this.redis,
+      [k.pool(queue), k.age(queue), k.claimed(queue), k.claims(queue), k.tickets],
+      [token, deadline, this.playerKeyPrefix, ...ids],
     )) as number;
   }
 }

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../shared/log/logger.js';
-import { gameOfMode, modeOfQueue, skillWindow, type ModeConfig } from '../../shared/matchmaking/modes.js';
-import type { MatchRecord } from '../../shared/matchmaking/types.js';
+import { modeOfQueue, type ModeConfig } from '../../shared/matchmaking/modes.js';
 import type { RoomPlacement } from '../../shared/placement/room-placement.js';
 import type { RedisFailures } from '../../shared/redis/failures.js';
 import type { RosterStore } from '../../shared/rooms/roster.js';
-import { findMatch, type FoundMatch } from './match-finder.js';
+import { KEEP_RECORDS_MS, MatchAllocator } from './match-allocator.js';
 import type { MatchStore } from './match-store.js';
 import type { MatchmakerMetrics } from './metrics.js';
+import { findMatches } from './pool-matcher.js';
 
 export interface MatchmakerOptions {
   id: string;
@@ -23,32 +22,38 @@ export interface MatchmakerOptions {
   idleDelayMs: number;
 }
 
-/** Anchors served per pass: the oldest tickets of the queue. */
-const ANCHORS_PER_PASS = 64;
-/** Candidates fetched on each side of an anchor's rating. */
-const CANDIDATES_PER_SIDE = 48;
+/**
+ * Tickets a pass reads and matches in memory: the oldest of the queue (their priority). Bounds a
+ * pass's read (about 150 bytes of JSON a ticket) and its claim call.
+ */
+const TICKETS_PER_PASS = 4_000;
 const SWEEP_EVERY_MS = 250;
-const KEEP_RECORDS_MS = 24 * 3_600_000;
 /** After failed passes (Redis away) a queue's next pass waits up to this long. */
 const MAX_FAILURE_DELAY_MS = 2_000;
 
 /**
- * One matchmaker instance. Several run side by side on the same queues: each pass serves
- * the oldest tickets first, claims a match's tickets all at once (a ticket already claimed
- * by another instance makes the claim fail, never a duplicate), places the room, writes its
- * roster, and finalizes the match only while every claim is still its own.
+ * One matchmaker instance. Several run side by side on the same queues: each pass matches the
+ * oldest tickets in memory (oldest first), claims each match's tickets all at once (a ticket
+ * already claimed by another instance fails that match, never a duplicate), places the rooms,
+ * writes their rosters, and finalizes each match only while every claim is still its own.
  */
 export class Matchmaker {
   private running = false;
   private claimSeq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Per queue, the allocation of the last pass's matches, while it runs. */
+  private readonly allocating = new Map<string, Promise<number>>();
   private readonly sweptAt = new Map<string, number>();
   /** Passes in a row that failed, per queue: the next one backs off. */
   private readonly failedPasses = new Map<string, number>();
   private lastTrim = 0;
 
-  constructor(private readonly o: MatchmakerOptions) {}
+  private readonly allocator: MatchAllocator;
+
+  constructor(private readonly o: MatchmakerOptions) {
+    this.allocator = new MatchAllocator(o);
+  }
 
   start(): void {
     this.running = true;
@@ -64,30 +69,36 @@ export class Matchmaker {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** One pass over a queue; returns how many matches it formed. */
+  /**
+   * One pass over a queue: reads its oldest waiting tickets in one call, finds every match among
+   * them in memory, claims them all in one call (a match losing a ticket to another instance
+   * fails alone) and allocates the claimed ones in one pipeline. The allocation runs beside the
+   * next pass (its tickets are out of the pool already), one at a time per queue. Returns how
+   * many matches it claimed.
+   */
   async pass(queue: string, now = Date.now()): Promise<number> {
     const mode = modeOfQueue(queue, this.o.modes)!;
-    const used = new Set<string>();
-    // Claiming stays in order (a ticket claimed here is out of later candidates); allocating a
-    // claimed match (placement, roster, finalize) runs beside the next claims.
-    const allocations: Promise<boolean>[] = [];
-    for (const anchor of await this.o.store.oldest(queue, ANCHORS_PER_PASS)) {
-      if (used.has(anchor.id)) continue;
-      const window = skillWindow(mode.window, now - anchor.enqueuedAt);
-      const candidates = (
-        await this.o.store.candidates(queue, anchor.rating, window, CANDIDATES_PER_SIDE)
-      ).filter((c) => !used.has(c.id));
-      const match = findMatch(anchor, candidates, mode, now);
-      if (!match) continue;
-      const token = `${this.o.id}:${++this.claimSeq}`;
-      if (!(await this.o.store.claim(queue, token, now + this.o.claimTimeoutMs, match.tickets))) {
-        this.o.metrics.claimConflicts.inc({ queue });
-        continue;
-      }
-      for (const t of match.tickets) used.add(t.id);
-      allocations.push(this.allocate(queue, mode, token, match, now));
-    }
-    return (await Promise.all(allocations)).filter(Boolean).length;
+    const pool = await this.o.store.oldest(queue, TICKETS_PER_PASS);
+    const found = findMatches(pool, mode, now);
+    if (found.length === 0) return 0;
+    const token = `${this.o.id}:${++this.claimSeq}`;
+    const claimed = await this.o.store.claimMatches(
+      queue,
+      token,
+      now + this.o.claimTimeoutMs,
+      found.map((m) => m.tickets),
+    );
+    const won = found.filter((_, i) => claimed[i]);
+    if (won.length < found.length) this.o.metrics.claimConflicts.inc({ queue }, found.length - won.length);
+    if (won.length === 0) return 0;
+    await this.allocating.get(queue);
+    const allocation = this.allocator.allocate(queue, mode, token, won, now).finally(() => {
+      if (this.allocating.get(queue) === allocation) this.allocating.delete(queue);
+      this.inFlight.delete(allocation);
+    });
+    this.allocating.set(queue, allocation);
+    this.inFlight.add(allocation);
+    return won.length;
   }
 
   /** Housekeeping: stale claims back to the queue, overdue tickets out, old records trimmed. */
@@ -110,63 +121,6 @@ export class Matchmaker {
       this.lastTrim = now;
       await this.o.store.trim(now - KEEP_RECORDS_MS);
     }
-  }
-
-  private async allocate(
-    queue: string,
-    mode: ModeConfig,
-    token: string,
-    match: FoundMatch,
-    now: number,
-  ): Promise<boolean> {
-    const matchId = randomUUID();
-    const roomId = `m-${matchId}`;
-    const game = gameOfMode(mode);
-    try {
-      // Only a server hosting the mode's game is chosen; the gateways find the recorded owner.
-      const owner = await this.o.placement.ownerOf(roomId, new Set(), game);
-      if (!owner) {
-        this.o.log.warn({ queue, game }, 'no live room server hosts the game: tickets go back to the queue');
-        await this.o.store.release(queue, token, match.tickets);
-        return false;
-      }
-      await this.o.rosters.write(
-        roomId,
-        {
-          matchId,
-          queue,
-          ...(game === undefined ? {} : { game }),
-          teams: match.teams,
-          tickets: match.tickets.map((t) => ({ id: t.id, players: t.players, enqueuedAt: t.enqueuedAt })),
-          joinDeadlineAt: now + mode.joinDeadlineMs,
-          noShow: mode.noShow,
-        },
-        mode.joinDeadlineMs + 600_000,
-      );
-      const record: MatchRecord = {
-        matchId,
-        queue,
-        roomId,
-        createdAt: now,
-        teams: match.teams,
-        tickets: match.tickets,
-      };
-      if (!(await this.o.store.finalize(token, record, KEEP_RECORDS_MS, mode.joinDeadlineMs + 60_000))) {
-        // Our claims expired and went back to the queue meanwhile: this match never happened.
-        this.o.log.warn({ queue, matchId }, 'claims expired before the match was recorded: dropped it');
-        return false;
-      }
-    } catch (err) {
-      // Unless the release below works, the claims expire and the sweep returns the tickets.
-      this.o.redisFailures.record('allocate', err, { queue, matchId });
-      await this.o.store
-        .release(queue, token, match.tickets)
-        .catch((e: unknown) => this.o.redisFailures.record('release_claims', e, { queue, matchId }));
-      return false;
-    }
-    this.o.metrics.matches.inc({ queue });
-    for (const t of match.tickets) this.o.metrics.timeToMatch.observe({ queue }, t.waitMs / 1000);
-    return true;
   }
 
   private async loop(queue: string): Promise<void> {

@@ -1,67 +1,118 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../redis/lua-script.js';
 import type { MatchmakingKeys } from './keys.js';
 import type { MatchmakingEvent, Ticket } from './types.js';
 
-// Refuses when any player already has a live ticket (n > 0) or a match not yet over (-n;
-// ARGV[7] names the match being left, for a no-show re-queue); otherwise queues the ticket
-// and marks every player, all at once.
-const ENQUEUE = `
+const ENQUEUE = new LuaScript(
+  'arenaMmEnqueue',
+  `
+-- Refuses when any player already has a live ticket (returns n > 0, the n-th player) or a match
+-- not yet over (-n); otherwise queues the ticket and marks every player, all at once (0).
+-- KEYS[1] tickets  hash: ticket id -> ticket JSON
+-- KEYS[2] pool     sorted set: waiting ticket id -> rating
+-- KEYS[3] age      sorted set: waiting ticket id -> enqueue time
+-- KEYS[4..] the players' state hashes
+-- ARGV[1] ticketId  ARGV[2] queue  ARGV[3] rating  ARGV[4] enqueuedAt  ARGV[5] ticket JSON
+-- ARGV[6] playerTtlMs   ARGV[7] leavingMatch: the match a no-show re-queue leaves ('' for none)
+local tickets, pool, age = KEYS[1], KEYS[2], KEYS[3]
+local ticketId, queue, rating, enqueuedAt, ticket = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local playerTtlMs, leavingMatch = ARGV[6], ARGV[7]
 for i = 4, #KEYS do
   local state = redis.call('HGET', KEYS[i], 'state')
   if state == 'queued' or state == 'claimed' then return i - 3 end
-  if state == 'matched' and redis.call('HGET', KEYS[i], 'match') ~= ARGV[7] then return 3 - i end
+  if state == 'matched' and redis.call('HGET', KEYS[i], 'match') ~= leavingMatch then return 3 - i end
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[5])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+redis.call('HSET', tickets, ticketId, ticket)
+redis.call('ZADD', pool, rating, ticketId)
+redis.call('ZADD', age, enqueuedAt, ticketId)
 for i = 4, #KEYS do
   redis.call('DEL', KEYS[i])
-  redis.call('HSET', KEYS[i], 'state', 'queued', 'ticket', ARGV[1], 'queue', ARGV[2])
-  redis.call('PEXPIRE', KEYS[i], ARGV[6])
+  redis.call('HSET', KEYS[i], 'state', 'queued', 'ticket', ticketId, 'queue', queue)
+  redis.call('PEXPIRE', KEYS[i], playerTtlMs)
 end
-return 0`;
+return 0`,
+);
 
-// Cancels only a ticket still waiting in its pool: one a matchmaker has claimed is being
-// placed in a match right now and cannot be pulled out of it.
-const CANCEL = `
-if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1] .. '|cancelled')
+const CANCEL = new LuaScript(
+  'arenaMmCancel',
+  `
+-- Cancels only a ticket still waiting in its pool (1; else 0): one a matchmaker has claimed is
+-- being placed in a match right now and cannot be pulled out of it.
+-- KEYS[1] tickets  KEYS[2] pool  KEYS[3] age  (as in ENQUEUE)
+-- KEYS[4] outcomes sorted set: "ticketId|cancelled" -> time
+-- KEYS[5..] the ticket's players' state hashes
+-- ARGV[1] ticketId  ARGV[2] now  ARGV[3] events channel  ARGV[4] event JSON
+local tickets, pool, age, outcomes = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local ticketId, now, channel, event = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+if not redis.call('ZSCORE', pool, ticketId) then return 0 end
+redis.call('ZREM', pool, ticketId)
+redis.call('ZREM', age, ticketId)
+redis.call('HDEL', tickets, ticketId)
+redis.call('ZADD', outcomes, now, ticketId .. '|cancelled')
 for i = 5, #KEYS do
-  if redis.call('HGET', KEYS[i], 'ticket') == ARGV[1] then redis.call('DEL', KEYS[i]) end
+  if redis.call('HGET', KEYS[i], 'ticket') == ticketId then redis.call('DEL', KEYS[i]) end
 end
-redis.call('PUBLISH', ARGV[3], ARGV[4])
-return 1`;
+redis.call('PUBLISH', channel, event)
+return 1`,
+);
 
-// A finished match frees its players to queue again (only those still marked with it).
-const RELEASE_MATCH = `
+const RELEASE_MATCH = new LuaScript(
+  'arenaMmReleaseMatch',
+  `
+-- A finished match frees its players to queue again (only those still marked with it).
+-- Returns how many were freed.
+-- KEYS[1..] the players' state hashes
+-- ARGV[1] matchId
+local matchId = ARGV[1]
 local n = 0
 for i = 1, #KEYS do
-  if redis.call('HGET', KEYS[i], 'match') == ARGV[1] and redis.call('HGET', KEYS[i], 'state') == 'matched' then
+  if redis.call('HGET', KEYS[i], 'match') == matchId and redis.call('HGET', KEYS[i], 'state') == 'matched' then
     redis.call('DEL', KEYS[i])
     n = n + 1
   end
 end
-return n`;
+return n`,
+);
 
-// Cancels a disconnected player's waiting ticket, unless they connected again since
-// (any gateway clears the mark at connect) or a matchmaker claimed it meanwhile.
-const CANCEL_IF_STILL_AWAY = `
-if redis.call('HGET', KEYS[5], 'away') ~= ARGV[5] then return 0 end
-if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1] .. '|disconnected')
+const MARK_AWAY = new LuaScript(
+  'arenaMmMarkAway',
+  `
+-- Marks a queued player as disconnected (1), or does nothing for one not queued (0).
+-- KEYS[1] player  the player's state hash
+-- ARGV[1] mark    the mark a later cancel must still find
+local player, mark = KEYS[1], ARGV[1]
+if redis.call('HGET', player, 'state') ~= 'queued' then return 0 end
+redis.call('HSET', player, 'away', mark)
+return 1`,
+);
+
+const CANCEL_IF_STILL_AWAY = new LuaScript(
+  'arenaMmCancelIfStillAway',
+  `
+-- Cancels a disconnected player's waiting ticket (1), unless they connected again since (any
+-- gateway clears the mark at connect) or a matchmaker claimed it meanwhile (0).
+-- KEYS[1] tickets  KEYS[2] pool  KEYS[3] age  (as in ENQUEUE)
+-- KEYS[4] outcomes sorted set: "ticketId|disconnected" -> time
+-- KEYS[5] away     the disconnected player's state hash
+-- KEYS[6..] the ticket's players' state hashes
+-- ARGV[1] ticketId  ARGV[2] now  ARGV[3] events channel  ARGV[4] event JSON
+-- ARGV[5] mark      the mark markAway set
+local tickets, pool, age, outcomes, away = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local ticketId, now, channel, event, mark = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if redis.call('HGET', away, 'away') ~= mark then return 0 end
+if not redis.call('ZSCORE', pool, ticketId) then return 0 end
+redis.call('ZREM', pool, ticketId)
+redis.call('ZREM', age, ticketId)
+redis.call('HDEL', tickets, ticketId)
+redis.call('ZADD', outcomes, now, ticketId .. '|disconnected')
 for i = 6, #KEYS do
-  if redis.call('HGET', KEYS[i], 'ticket') == ARGV[1] then redis.call('DEL', KEYS[i]) end
+  if redis.call('HGET', KEYS[i], 'ticket') == ticketId then redis.call('DEL', KEYS[i]) end
 end
-redis.call('DEL', KEYS[5])
-redis.call('PUBLISH', ARGV[3], ARGV[4])
-return 1`;
+redis.call('DEL', away)
+redis.call('PUBLISH', channel, event)
+return 1`,
+);
 
 export interface PlayerQueueStatus {
   state?: 'queued' | 'claimed' | 'matched';
@@ -103,20 +154,10 @@ export class TicketStore {
   ): Promise<EnqueueResult> {
     const ticket: Ticket = { id: `t-${randomUUID()}`, queue, players, rating, enqueuedAt };
     const k = this.keys;
-    const refused = (await this.redis.eval(
-      ENQUEUE,
-      3 + players.length,
-      k.tickets,
-      k.pool(queue),
-      k.age(queue),
-      ...players.map((p) => k.player(p)),
-      ticket.id,
-      queue,
-      String(rating),
-      String(enqueuedAt),
-      JSON.stringify(ticket),
-      String(PLAYER_STATE_TTL_MS),
-      leavingMatch,
+    const refused = (await ENQUEUE.run(
+      this.redis,
+      [k.tickets, k.pool(queue), k.age(queue), ...players.map((p) => k.player(p))],
+      [ticket.id, queue, rating, enqueuedAt, JSON.stringify(ticket), PLAYER_STATE_TTL_MS, leavingMatch],
     )) as number;
     if (refused > 0) {
       const who = players[refused - 1]!;
@@ -140,11 +181,10 @@ export class TicketStore {
   /** The match ended: its players may queue again. Returns how many were freed. */
   async releaseMatch(matchId: string, players: string[]): Promise<number> {
     if (players.length === 0) return 0;
-    return (await this.redis.eval(
-      RELEASE_MATCH,
-      players.length,
-      ...players.map((p) => this.keys.player(p)),
-      matchId,
+    return (await RELEASE_MATCH.run(
+      this.redis,
+      players.map((p) => this.keys.player(p)),
+      [matchId],
     )) as number;
   }
 
@@ -155,14 +195,7 @@ export class TicketStore {
   async markAway(playerId: string): Promise<string | undefined> {
     const mark = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     const key = this.keys.player(playerId);
-    const done = (await this.redis.eval(
-      `if redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 0 end
-       redis.call('HSET', KEYS[1], 'away', ARGV[1])
-       return 1`,
-      1,
-      key,
-      mark,
-    )) as number;
+    const done = (await MARK_AWAY.run(this.redis, [key], [mark])) as number;
     return done === 1 ? mark : undefined;
   }
 
@@ -189,20 +222,17 @@ export class TicketStore {
       message: `matchmaking cancelled: ${playerId} disconnected`,
     };
     const k = this.keys;
-    const done = (await this.redis.eval(
-      CANCEL_IF_STILL_AWAY,
-      5 + ticket.players.length,
-      k.tickets,
-      k.pool(ticket.queue),
-      k.age(ticket.queue),
-      k.outcomes,
-      k.player(playerId),
-      ...ticket.players.map((p) => k.player(p)),
-      ticket.id,
-      String(Date.now()),
-      k.events,
-      JSON.stringify(event),
-      mark,
+    const done = (await CANCEL_IF_STILL_AWAY.run(
+      this.redis,
+      [
+        k.tickets,
+        k.pool(ticket.queue),
+        k.age(ticket.queue),
+        k.outcomes,
+        k.player(playerId),
+        ...ticket.players.map((p) => k.player(p)),
+      ],
+      [ticket.id, Date.now(), k.events, JSON.stringify(event), mark],
     )) as number;
     return done === 1 ? ticket : undefined;
   }
@@ -262,18 +292,16 @@ export class TicketStore {
       message: `matchmaking cancelled by ${playerId}`,
     };
     const k = this.keys;
-    const done = (await this.redis.eval(
-      CANCEL,
-      4 + ticket.players.length,
-      k.tickets,
-      k.pool(ticket.queue),
-      k.age(ticket.queue),
-      k.outcomes,
-      ...ticket.players.map((p) => k.player(p)),
-      ticket.id,
-      String(Date.now()),
-      k.events,
-      JSON.stringify(event),
+    const done = (await CANCEL.run(
+      this.redis,
+      [
+        k.tickets,
+        k.pool(ticket.queue),
+        k.age(ticket.queue),
+        k.outcomes,
+        ...ticket.players.map((p) => k.player(p)),
+      ],
+      [ticket.id, Date.now(), k.events, JSON.stringify(event)],
     )) as number;
     return done === 1
       ? { ok: true, ticket }

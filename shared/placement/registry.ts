@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RealtimeKeys } from '../redis/keys.js';
+import { LuaScript } from '../redis/lua-script.js';
 
 export interface RoomServerInfo {
   id: string;
@@ -39,26 +40,44 @@ export function canHost(server: RoomServerInfo, game: string | undefined): boole
   return server.rooms === undefined || server.maxRooms === undefined || server.rooms < server.maxRooms;
 }
 
-// Times come from the Redis clock so that hosts with skewed clocks agree on who is alive.
-const HEARTBEAT = `
+const HEARTBEAT = new LuaScript(
+  'arenaRoomServerHeartbeat',
+  `
+-- A room server's heartbeat. Times come from the Redis clock so that hosts with skewed clocks
+-- agree on who is alive. Returns the heartbeat time (ms).
+-- KEYS[1] servers    sorted set: server id -> last heartbeat (ms)
+-- KEYS[2] addresses  hash: server id -> address
+-- KEYS[3] meta       hash: server id -> meta JSON (games, rooms, maxRooms)
+-- ARGV[1] serverId  ARGV[2] address  ARGV[3] meta JSON
+local servers, addresses, meta = KEYS[1], KEYS[2], KEYS[3]
+local serverId, address, serverMeta = ARGV[1], ARGV[2], ARGV[3]
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
-redis.call('ZADD', KEYS[1], now, ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
-return now`;
+redis.call('ZADD', servers, now, serverId)
+redis.call('HSET', addresses, serverId, address)
+redis.call('HSET', meta, serverId, serverMeta)
+return now`,
+);
 
-const LIVE = `
+const LIVE = new LuaScript(
+  'arenaRoomServersLive',
+  `
+-- The servers heard from within the TTL (Redis clock), flat: id, address, meta JSON per server.
+-- KEYS[1] servers  KEYS[2] addresses  KEYS[3] meta  (as in HEARTBEAT)
+-- ARGV[1] ttlMs
+local servers, addresses, meta = KEYS[1], KEYS[2], KEYS[3]
+local ttlMs = tonumber(ARGV[1])
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[1]), '+inf')
+local ids = redis.call('ZRANGEBYSCORE', servers, now - ttlMs, '+inf')
 local out = {}
 for i, id in ipairs(ids) do
   out[#out + 1] = id
-  out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
-  out[#out + 1] = redis.call('HGET', KEYS[3], id) or ''
+  out[#out + 1] = redis.call('HGET', addresses, id) or ''
+  out[#out + 1] = redis.call('HGET', meta, id) or ''
 end
-return out`;
+return out`,
+);
 
 /** Room servers announce themselves with a heartbeat; a missed TTL means dead. */
 export class RoomServerRegistry {
@@ -74,15 +93,10 @@ export class RoomServerRegistry {
       rooms: server.rooms ?? 0,
       maxRooms: server.maxRooms ?? Number.MAX_SAFE_INTEGER,
     };
-    await this.redis.eval(
-      HEARTBEAT,
-      3,
-      this.keys.roomServers,
-      this.keys.roomServerAddresses,
-      this.keys.roomServerMeta,
-      server.id,
-      server.address,
-      JSON.stringify(meta),
+    await HEARTBEAT.run(
+      this.redis,
+      [this.keys.roomServers, this.keys.roomServerAddresses, this.keys.roomServerMeta],
+      [server.id, server.address, JSON.stringify(meta)],
     );
   }
 
@@ -96,13 +110,10 @@ export class RoomServerRegistry {
   }
 
   async live(): Promise<RoomServerInfo[]> {
-    const flat = (await this.redis.eval(
-      LIVE,
-      3,
-      this.keys.roomServers,
-      this.keys.roomServerAddresses,
-      this.keys.roomServerMeta,
-      String(this.ttlMs),
+    const flat = (await LIVE.run(
+      this.redis,
+      [this.keys.roomServers, this.keys.roomServerAddresses, this.keys.roomServerMeta],
+      [this.ttlMs],
     )) as string[];
     const servers: RoomServerInfo[] = [];
     for (let i = 0; i < flat.length; i += 3) {

@@ -1,17 +1,27 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { rendezvousOwner } from '../hashing/rendezvous.js';
 import type { RealtimeKeys } from '../redis/keys.js';
+import { LuaScript } from '../redis/lua-script.js';
 import { canHost, type RoomServerInfo, type RoomServerRegistry } from './registry.js';
 
-// Moves a room to a new owner only if its recorded owner is still the one the caller saw
-// (or none): two gateways that notice the same dead server agree on one successor.
-const CLAIM = `
-local current = redis.call('GET', KEYS[1])
-if (current == false and ARGV[1] == '') or current == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2])
-  return ARGV[2]
+const CLAIM = new LuaScript(
+  'arenaRoomOwnerClaim',
+  `
+-- Moves a room to a new owner only if its recorded owner is still the one the caller saw
+-- (or none): two gateways that notice the same dead server agree on one successor.
+-- Returns the owner recorded afterwards.
+-- KEYS[1] owner     string: the room's owner (room server id)
+-- ARGV[1] expected  the owner the caller saw ('' for none)
+-- ARGV[2] chosen    the new owner
+local owner = KEYS[1]
+local expected, chosen = ARGV[1], ARGV[2]
+local current = redis.call('GET', owner)
+if (current == false and expected == '') or current == expected then
+  redis.call('SET', owner, chosen)
+  return chosen
 end
-return current`;
+return current`,
+);
 
 /**
  * Finds the room server that owns a room. A running room stays where it is recorded (a new
@@ -25,7 +35,31 @@ export class RoomPlacement {
     private readonly redis: Redis,
     private readonly keys: RealtimeKeys,
     private readonly registry: RoomServerRegistry,
-  ) {}
+  ) {
+    CLAIM.defineOn(redis);
+  }
+
+  /** The live room servers, for `chooseNew` over many new rooms at once. */
+  live(): Promise<RoomServerInfo[]> {
+    return this.registry.live();
+  }
+
+  /**
+   * The rendezvous choice for a room that has no owner yet (a new match's room) among `live`
+   * servers hosting its game with room for it; undefined when none can host it.
+   */
+  chooseNew(roomId: string, live: readonly RoomServerInfo[], game?: string): RoomServerInfo | undefined {
+    const chosen = rendezvousOwner(
+      roomId,
+      live.filter((s) => canHost(s, game)).map((s) => s.id),
+    );
+    return live.find((s) => s.id === chosen);
+  }
+
+  /** Queues recording a new room's owner (as `ownerOf` would, expecting none); yields the owner. */
+  queueRecordNew(pipeline: ChainableCommander, roomId: string, serverId: string): void {
+    CLAIM.queue(pipeline, [this.keys.roomOwner(roomId)], ['', serverId]);
+  }
 
   /**
    * @param avoid servers the caller knows to be unreachable even if their heartbeat has not
@@ -48,12 +82,10 @@ export class RoomPlacement {
     const eligible = candidates.filter((s) => canHost(s, game)).map((s) => s.id);
     const chosen = rendezvousOwner(roomId, eligible);
     if (!chosen) return undefined;
-    const winner = (await this.redis.eval(
-      CLAIM,
-      1,
-      this.keys.roomOwner(roomId),
-      recorded ?? '',
-      chosen,
+    const winner = (await CLAIM.run(
+      this.redis,
+      [this.keys.roomOwner(roomId)],
+      [recorded ?? '', chosen],
     )) as string;
     return byId.get(winner) ?? live.find((s) => s.id === winner);
   }

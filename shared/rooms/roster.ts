@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { RealtimeKeys } from '../redis/keys.js';
 
 /**
@@ -27,6 +27,11 @@ export class RosterStore {
 
   async write(roomId: string, roster: Roster, ttlMs: number): Promise<void> {
     await this.redis.set(this.keys.roomRoster(roomId), JSON.stringify(roster), 'PX', ttlMs);
+  }
+
+  /** Queues the write on a pipeline (the matchmaker writes a pass's rosters together). */
+  queueWrite(pipeline: ChainableCommander, roomId: string, roster: Roster, ttlMs: number): void {
+    pipeline.set(this.keys.roomRoster(roomId), JSON.stringify(roster), 'PX', ttlMs);
   }
 
   async read(roomId: string): Promise<Roster | undefined> {
