@@ -1,13 +1,18 @@
 /**
- * Writes match-operations.ndjson: Kibana saved objects (two data views, five aggregation
- * visualizations, the "Match operations" dashboard). `tsx infra/kibana/generate-dashboard.ts`
+ * Writes match-operations.ndjson: Kibana saved objects (three data views: match events, dead
+ * letters, service logs; seven aggregation visualizations; the "Error logs" saved search; the
+ * "Match operations" and "Service logs" dashboards). `tsx infra/kibana/generate-dashboard.ts`
  * after changing a panel; the ndjson is what ships and what `npm run kibana:import` loads.
  */
 import { writeFileSync } from 'node:fs';
 import { DEAD_LETTERS_INDEX, MATCH_EVENTS_INDEX_PREFIX } from '../../shared/events/es-mapping.js';
+import { SERVICE_LOGS_INDEX_PREFIX } from '../../shared/log/service-log-index.js';
 
 const EVENTS_VIEW = 'arena-match-events';
 const DLQ_VIEW = 'arena-dead-letters';
+const LOGS_VIEW = 'arena-logs';
+/** Error and worse: what the saved search and the error panel show. */
+const ERRORS = 'level : "error" or level : "fatal"';
 const META = { coreMigrationVersion: '8.8.0' };
 
 interface Agg {
@@ -17,7 +22,15 @@ interface Agg {
   params: Record<string, unknown>;
 }
 
-function visualization(id: string, title: string, type: string, view: string, query: string, aggs: Agg[]) {
+function visualization(
+  id: string,
+  title: string,
+  type: string,
+  view: string,
+  query: string,
+  aggs: Agg[],
+  params: Record<string, unknown> = { addLegend: true, addTooltip: true },
+) {
   return {
     type: 'visualization',
     id,
@@ -25,7 +38,7 @@ function visualization(id: string, title: string, type: string, view: string, qu
       title,
       description: '',
       uiStateJSON: '{}',
-      visState: JSON.stringify({ title, type, params: { addLegend: true, addTooltip: true }, aggs }),
+      visState: JSON.stringify({ title, type, params, aggs }),
       kibanaSavedObjectMeta: {
         searchSourceJSON: JSON.stringify({
           query: { query, language: 'kuery' },
@@ -101,6 +114,29 @@ const visualizations = [
     ],
   ),
   visualization(
+    'arena-game-events',
+    'Game events by game and name',
+    'table',
+    EVENTS_VIEW,
+    'type : "game_event"',
+    [
+      count,
+      {
+        id: '2',
+        type: 'terms',
+        schema: 'bucket',
+        params: { field: 'game', size: 20, order: 'desc', orderBy: '1' },
+      },
+      {
+        id: '3',
+        type: 'terms',
+        schema: 'bucket',
+        params: { field: 'name', size: 50, order: 'desc', orderBy: '1' },
+      },
+    ],
+    { perPage: 20, showPartialRows: false, showMetricsAtAllLevels: false, showTotal: true },
+  ),
+  visualization(
     'arena-dead-letters',
     'Dead-lettered events per minute, by reason',
     'histogram',
@@ -119,44 +155,132 @@ const visualizations = [
   ),
 ];
 
+/** Error logs of every service: the panel below counts them, this lists them. */
+const errorLogsSearch = {
+  type: 'search',
+  id: 'arena-error-logs',
+  attributes: {
+    title: 'Error logs',
+    description: 'Error and fatal lines of every Arena service (arena-logs-*), newest first.',
+    columns: ['service', 'instance', 'msg', 'err.message', 'playerId', 'roomId', 'matchId'],
+    sort: [['time', 'desc']],
+    kibanaSavedObjectMeta: {
+      searchSourceJSON: JSON.stringify({
+        query: { query: ERRORS, language: 'kuery' },
+        filter: [],
+        indexRefName: 'kibanaSavedObjectMeta.searchSourceJSON.index',
+      }),
+    },
+  },
+  references: [
+    { name: 'kibanaSavedObjectMeta.searchSourceJSON.index', type: 'index-pattern', id: LOGS_VIEW },
+  ],
+  ...META,
+};
+
+const errorLogsByService = visualization(
+  'arena-error-logs-by-service',
+  'Error logs per minute, by service',
+  'histogram',
+  LOGS_VIEW,
+  ERRORS,
+  [
+    count,
+    { ...perMinute, params: { ...perMinute.params, field: 'time' } },
+    {
+      id: '3',
+      type: 'terms',
+      schema: 'group',
+      params: { field: 'service', size: 10, order: 'desc', orderBy: '1' },
+    },
+  ],
+);
+
 const dataViews = [
-  { id: EVENTS_VIEW, title: `${MATCH_EVENTS_INDEX_PREFIX}*` },
-  { id: DLQ_VIEW, title: DEAD_LETTERS_INDEX },
-].map(({ id, title }) => ({
+  { id: EVENTS_VIEW, title: `${MATCH_EVENTS_INDEX_PREFIX}*`, timeFieldName: 'ts' },
+  { id: DLQ_VIEW, title: DEAD_LETTERS_INDEX, timeFieldName: 'ts' },
+  { id: LOGS_VIEW, title: `${SERVICE_LOGS_INDEX_PREFIX}*`, timeFieldName: 'time' },
+].map(({ id, title, timeFieldName }) => ({
   type: 'index-pattern',
   id,
-  attributes: { title, timeFieldName: 'ts' },
+  attributes: { title, timeFieldName },
   references: [],
   ...META,
 }));
 
-const dashboard = {
-  type: 'dashboard',
-  id: 'arena-match-operations',
-  attributes: {
-    title: 'Match operations',
-    description: 'Matches, durations, players per region, abnormal endings and dead letters.',
-    timeRestore: true,
-    timeFrom: 'now-1h',
-    timeTo: 'now',
-    refreshInterval: { pause: false, value: 30_000 },
-    panelsJSON: JSON.stringify(
-      visualizations.map((_, i) => ({
-        panelIndex: String(i + 1),
-        gridData: { x: (i % 2) * 24, y: Math.floor(i / 2) * 15, w: 24, h: 15, i: String(i + 1) },
-        panelRefName: `panel_${i}`,
-        embeddableConfig: {},
-      })),
-    ),
-    optionsJSON: JSON.stringify({ useMargins: true, hidePanelTitles: false }),
-    kibanaSavedObjectMeta: {
-      searchSourceJSON: JSON.stringify({ query: { query: '', language: 'kuery' }, filter: [] }),
-    },
-  },
-  references: visualizations.map((v, i) => ({ name: `panel_${i}`, type: 'visualization', id: v.id })),
-  ...META,
-};
+interface Panel {
+  id: string;
+  type: 'visualization' | 'search';
+  /** Full width (48 columns) instead of half. */
+  wide?: boolean;
+}
 
-const lines = [...dataViews, ...visualizations, dashboard].map((o) => JSON.stringify(o));
+function dashboard(id: string, title: string, description: string, panels: Panel[]) {
+  let y = 0;
+  let x = 0;
+  const grid = panels.map((p) => {
+    const w = p.wide ? 48 : 24;
+    if (x + w > 48) {
+      x = 0;
+      y += 15;
+    }
+    const at = { x, y, w, h: 15 };
+    x += w;
+    return at;
+  });
+  return {
+    type: 'dashboard',
+    id,
+    attributes: {
+      title,
+      description,
+      timeRestore: true,
+      timeFrom: 'now-1h',
+      timeTo: 'now',
+      refreshInterval: { pause: false, value: 30_000 },
+      panelsJSON: JSON.stringify(
+        panels.map((p, i) => ({
+          type: p.type,
+          panelIndex: String(i + 1),
+          gridData: { ...grid[i], i: String(i + 1) },
+          panelRefName: `panel_${i}`,
+          embeddableConfig: {},
+        })),
+      ),
+      optionsJSON: JSON.stringify({ useMargins: true, hidePanelTitles: false }),
+      kibanaSavedObjectMeta: {
+        searchSourceJSON: JSON.stringify({ query: { query: '', language: 'kuery' }, filter: [] }),
+      },
+    },
+    references: panels.map((p, i) => ({ name: `panel_${i}`, type: p.type, id: p.id })),
+    ...META,
+  };
+}
+
+const matchOperations = dashboard(
+  'arena-match-operations',
+  'Match operations',
+  'Matches, durations, players per region, abnormal endings, game events and dead letters.',
+  visualizations.map((v) => ({ id: v.id, type: 'visualization' })),
+);
+
+const serviceLogs = dashboard(
+  'arena-service-logs',
+  'Service logs',
+  'Error logs of every service: how many per minute by service, and the lines themselves.',
+  [
+    { id: errorLogsByService.id, type: 'visualization', wide: true },
+    { id: errorLogsSearch.id, type: 'search', wide: true },
+  ],
+);
+
+const lines = [
+  ...dataViews,
+  ...visualizations,
+  errorLogsByService,
+  errorLogsSearch,
+  matchOperations,
+  serviceLogs,
+].map((o) => JSON.stringify(o));
 writeFileSync(new URL('./match-operations.ndjson', import.meta.url), `${lines.join('\n')}\n`);
 console.log(`wrote ${lines.length} saved objects`);

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { importDashboard } from '../../../infra/kibana/import-dashboard.js';
 import { DEAD_LETTERS_MAPPING, MATCH_EVENTS_MAPPING } from '../../../shared/events/es-mapping.js';
+import { SERVICE_LOGS_MAPPING } from '../../../shared/log/service-log-index.js';
 
 const ndjson = readFileSync(
   new URL('../../../infra/kibana/match-operations.ndjson', import.meta.url),
@@ -23,9 +24,26 @@ const objects = ndjson
 const mappings: Record<string, { properties: Record<string, unknown> }> = {
   'arena-match-events': MATCH_EVENTS_MAPPING,
   'arena-dead-letters': DEAD_LETTERS_MAPPING,
+  'arena-logs': SERVICE_LOGS_MAPPING,
 };
 
-describe('Kibana "Match operations" saved objects', () => {
+/** Whether `field` (dotted for an object's sub-field: err.message) is in a mapping's properties. */
+function mapped(props: Record<string, unknown>, field: string): boolean {
+  const [head, ...rest] = field.split('.');
+  const p = props[head!] as { properties?: Record<string, unknown> } | undefined;
+  if (!p) return false;
+  return rest.length === 0 || (p.properties !== undefined && mapped(p.properties, rest.join('.')));
+}
+
+const queryOf = (o: (typeof objects)[number]) =>
+  (
+    JSON.parse((o.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string }).searchSourceJSON) as {
+      query: { query: string };
+    }
+  ).query.query;
+const byId = (id: string) => objects.find((o) => o.id === id)!;
+
+describe('Kibana saved objects ("Match operations", "Service logs")', () => {
   it('use only fields that exist in the index mappings', () => {
     const checked: string[] = [];
     for (const o of objects) {
@@ -33,33 +51,72 @@ describe('Kibana "Match operations" saved objects', () => {
         expect(mappings[o.id]!.properties).toHaveProperty(String(o.attributes.timeFieldName));
         continue;
       }
-      if (o.type !== 'visualization') continue;
+      if (o.type !== 'visualization' && o.type !== 'search') continue;
       const view = o.references.find((r) => r.type === 'index-pattern')!.id;
       const props = mappings[view]!.properties;
-      const vis = JSON.parse(String(o.attributes.visState)) as { aggs: { params: { field?: string } }[] };
-      const search = JSON.parse(
-        (o.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string }).searchSourceJSON,
-      ) as {
-        query: { query: string };
-      };
+      const aggs =
+        o.type === 'visualization'
+          ? (JSON.parse(String(o.attributes.visState)) as { aggs: { params: { field?: string } }[] }).aggs
+          : [];
       const fields = [
-        ...vis.aggs.flatMap((a) => (a.params.field ? [a.params.field] : [])),
-        ...[...search.query.query.matchAll(/([A-Za-z_.]+)\s*:/g)].map((m) => m[1]!),
+        ...aggs.flatMap((a) => (a.params.field ? [a.params.field] : [])),
+        ...[...queryOf(o).matchAll(/([A-Za-z_.]+)\s*(?::|>=|<=|>|<)/g)].map((m) => m[1]!),
+        ...((o.attributes.columns as string[] | undefined) ?? []),
+        ...((o.attributes.sort as [string, string][] | undefined) ?? []).map(([f]) => f),
       ];
       for (const f of fields) {
-        expect(props, `${o.id} uses ${f}`).toHaveProperty(f);
+        expect(mapped(props, f), `${o.id} uses ${f}, not in the ${view} mapping`).toBe(true);
         checked.push(`${o.id}:${f}`);
       }
     }
-    expect(checked.length).toBeGreaterThanOrEqual(10);
+    expect(checked.length).toBeGreaterThanOrEqual(25);
   });
 
-  it('form one dashboard whose panels all exist', () => {
-    const dashboard = objects.find((o) => o.type === 'dashboard')!;
-    expect(dashboard.attributes.title).toBe('Match operations');
-    const ids = new Set(objects.map((o) => o.id));
-    for (const ref of dashboard.references) expect(ids.has(ref.id)).toBe(true);
-    expect(dashboard.references).toHaveLength(5);
+  it('form two dashboards whose panels all exist, with the type they are referenced as', () => {
+    const dashboards = objects.filter((o) => o.type === 'dashboard');
+    expect(dashboards.map((d) => d.attributes.title)).toEqual(['Match operations', 'Service logs']);
+    const types = new Map(objects.map((o) => [o.id, o.type]));
+    for (const d of dashboards) {
+      const panels = JSON.parse(String(d.attributes.panelsJSON)) as { type: string; panelRefName: string }[];
+      expect(panels).toHaveLength(d.references.length);
+      for (const [i, ref] of d.references.entries()) {
+        expect(types.get(ref.id), `${d.id} panel ${ref.id}`).toBe(ref.type);
+        expect(panels[i]).toMatchObject({ type: ref.type, panelRefName: `panel_${i}` });
+      }
+    }
+    expect(dashboards[0]!.references).toHaveLength(6);
+    expect(dashboards[1]!.references.map((r) => r.id)).toEqual([
+      'arena-error-logs-by-service',
+      'arena-error-logs',
+    ]);
+  });
+
+  it('show error logs by service from arena-logs-*, and game events by game and name (issue 13)', () => {
+    expect(byId('arena-logs').attributes).toEqual({ title: 'arena-logs-*', timeFieldName: 'time' });
+    for (const id of ['arena-error-logs', 'arena-error-logs-by-service']) {
+      expect(byId(id).references).toContainEqual(expect.objectContaining({ id: 'arena-logs' }));
+      expect(queryOf(byId(id))).toBe('level : "error" or level : "fatal"');
+    }
+    const aggs = (id: string) =>
+      (
+        JSON.parse(String(byId(id).attributes.visState)) as {
+          aggs: { type: string; params: { field?: string } }[];
+        }
+      ).aggs;
+    expect(
+      aggs('arena-error-logs-by-service')
+        .filter((a) => a.type === 'terms')
+        .map((a) => a.params.field),
+    ).toEqual(['service']);
+    expect(queryOf(byId('arena-game-events'))).toBe('type : "game_event"');
+    expect(byId('arena-game-events').references).toContainEqual(
+      expect.objectContaining({ id: 'arena-match-events' }),
+    );
+    expect(
+      aggs('arena-game-events')
+        .filter((a) => a.type === 'terms')
+        .map((a) => a.params.field),
+    ).toEqual(['game', 'name']);
   });
 
   it('are imported through Kibana’s saved-objects API: the file as it is, and Kibana’s own count', async () => {
