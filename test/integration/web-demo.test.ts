@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebDemo } from '../../apps/web-demo/build.js';
+import { shotFromView } from '../../examples/battleship/src/index.js';
 import { ArenaCluster } from '../helpers/arena-cluster.js';
 import { uniqueName } from '../helpers/services.js';
 
@@ -16,7 +17,13 @@ const staticDir = mkdtempSync(join(tmpdir(), 'arena-web-'));
 
 beforeAll(async () => {
   await buildWebDemo(staticDir);
-  cluster = await ArenaCluster.start({ gateways: 1, roomServers: 1, env: { GATEWAY_STATIC_DIR: staticDir } });
+  // The reference game first (a join that names no game plays it), and Battleship with quick
+  // matches (a 6x6 board with ships of 3, 2 and 2; the demo shows whatever size the game has).
+  cluster = await ArenaCluster.start({
+    gateways: 1,
+    roomServers: 1,
+    env: { GATEWAY_STATIC_DIR: staticDir, ROOM_GAMES: 'arena,./test/fixtures/games/battleship-quick.ts' },
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -41,7 +48,11 @@ afterAll(async () => {
 /** What went wrong in any page: script errors and resources that failed to load. */
 const pageErrors: string[] = [];
 
-async function openAndPlay(roomId: string, name: string): Promise<{ page: Page; playerId: string }> {
+async function openAndPlay(
+  roomId: string,
+  name: string,
+  game = 'arena',
+): Promise<{ page: Page; playerId: string }> {
   const page = await browser.newPage();
   const errors = pageErrors;
   page.on('pageerror', (e) => errors.push(e.message));
@@ -52,6 +63,7 @@ async function openAndPlay(roomId: string, name: string): Promise<{ page: Page; 
   });
   await page.goto(cluster.httpUrl(0, `/#room=${roomId}`));
   await page.fill('#name', name);
+  await page.selectOption('#game', game);
   await page.click('#play');
   await page.waitForFunction(
     () => (window as unknown as { arena?: { roomId?: string } }).arena?.roomId !== undefined,
@@ -115,4 +127,76 @@ describe('web demo in real headless Chromium', () => {
     expect(pageErrors).toEqual([]);
     if (process.env.ARENA_SCREENSHOT) await two.page.screenshot({ path: process.env.ARENA_SCREENSHOT });
   });
+
+  it('offers Battleship: two pages play each other by clicking the enemy board, to a result', async () => {
+    const roomId = uniqueName('web-bs');
+    const one = await openAndPlay(roomId, 'Ann', 'battleship');
+    const two = await openAndPlay(roomId, 'Bob', 'battleship');
+    const pages = [one, two];
+    for (const { page } of pages) {
+      expect(await page.isVisible('#battleship-screen')).toBe(true);
+      expect(await page.isVisible('#arena')).toBe(false);
+      // Its own fleet shows (3 + 2 + 2 cells); nothing of the enemy's until a ship sinks.
+      await page.waitForFunction(() => document.querySelectorAll('#bs-own .cell.ship').length === 7);
+      expect(await page.locator('#bs-target .cell.ship, #bs-target .cell.sunk').count()).toBe(0);
+    }
+    const mine = '#bs-turn[data-mine="true"]';
+    const view = (page: Page) =>
+      page.evaluate(() =>
+        Object.fromEntries(
+          (window as unknown as { arena: { entities: Map<string, unknown> } }).arena.entities,
+        ),
+      ) as Promise<Parameters<typeof shotFromView>[0]>;
+
+    // The first to join shoots first; every shot passes the turn (a hit too), so they alternate.
+    let shots = 0;
+    for (let i = 0; ; i = 1 - i) {
+      const shooter = pages[i]!;
+      const target = pages[1 - i]!;
+      await shooter.page.waitForSelector(mine, { timeout: 20_000 });
+      expect(await shooter.page.textContent('#bs-turn')).toContain('Your turn');
+      expect(await target.page.textContent('#bs-turn')).toContain('Enemy turn');
+      const shot = shotFromView(await view(shooter.page), shooter.playerId, Math.random)!;
+      expect(shot, 'a cell left to fire at').toBeDefined();
+      await shooter.page.click(`#bs-target [data-x="${shot.x}"][data-y="${shot.y}"]`);
+      shots++;
+      // The shot lands on both screens: a hit or a miss on the shooter's enemy board, and the
+      // same on the target's own board.
+      const landed = ({ grid, x, y }: { grid: string; x: number; y: number }) =>
+        /\b(hit|miss|sunk)\b/.test(
+          document.querySelector(`${grid} [data-x="${x}"][data-y="${y}"]`)!.className,
+        );
+      await shooter.page.waitForFunction(landed, { grid: '#bs-target', ...shot }, { timeout: 20_000 });
+      await target.page.waitForFunction(landed, { grid: '#bs-own', ...shot }, { timeout: 20_000 });
+      await shooter.page.waitForSelector(mine, { state: 'detached', timeout: 20_000 });
+      const over = await shooter.page.evaluate(
+        () => (window as unknown as { arena: { roomId?: string } }).arena.roomId === undefined,
+      );
+      if (over || (await shooter.page.textContent('#bs-turn'))?.includes('won')) {
+        await shooter.page.waitForFunction(
+          () => document.querySelector('#bs-turn')!.textContent === 'You won!',
+        );
+        await target.page.waitForFunction(
+          () => document.querySelector('#bs-turn')!.textContent === 'You lost.',
+        );
+        for (const { page } of pages) {
+          await page.waitForFunction(() =>
+            document.querySelector('#status')!.textContent!.includes('Match over'),
+          );
+          expect(await page.textContent('#status')).toContain(
+            `Match over (fleet_sunk). Winner: ${shooter.playerId}`,
+          );
+        }
+        // All of the loser's ships are sunk on the winner's enemy board.
+        expect(await shooter.page.locator('#bs-target .cell.sunk').count()).toBe(7);
+        break;
+      }
+      expect(shots, 'shots before the match ended').toBeLessThan(72);
+    }
+    expect(pageErrors).toEqual([]);
+    if (process.env.ARENA_SCREENSHOT)
+      await one.page.screenshot({
+        path: process.env.ARENA_SCREENSHOT.replace(/(\.png)?$/, '-battleship.png'),
+      });
+  }, 180_000);
 });
