@@ -38,8 +38,9 @@ const STATUS = {
 };
 
 /**
- * GET /leaderboard?kind=top|player|around|friends|seasons&season=&region=&offset=&limit=&player=&radius=&players=a,b
- * Answers JSON; 400 for a bad query, 404 for an unknown season or a player without a standing.
+ * GET /leaderboard?kind=top|player|around|friends|seasons&game=&season=&region=&offset=&limit=&player=&radius=&players=a,b
+ * `game` picks the game's boards (default: the reference game, REFERENCE_GAME); the answer names
+ * it. Answers JSON; 400 for a bad query, 404 for an unknown season or a player without a standing.
  */
 export function handleLeaderboardHttp(
   res: HttpResponse,

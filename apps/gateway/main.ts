@@ -12,7 +12,7 @@ import { realtimeKeys } from '../../shared/redis/keys.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { queueIds } from '../../shared/matchmaking/modes.js';
 import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
-import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/rankings/matchmaking-ratings.js';
+import { MatchmakingRatings } from '../../shared/rankings/matchmaking-ratings.js';
 import { rankingKeys } from '../../shared/rankings/keys.js';
 import { Leaderboards } from '../../shared/rankings/leaderboards.js';
 import { Seasons } from '../../shared/rankings/seasons.js';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   });
   const matchmaking = new MatchmakingRequests({
     tickets: new TicketStore(redis, mmKeys),
-    ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
+    ratings: new MatchmakingRatings(redis, config.redis.keyPrefix),
     keys: mmKeys,
     queues: new Set(queueIds(config.matchmaker.modes, config.matchmaker.regions)),
     modes: config.matchmaker.modes,

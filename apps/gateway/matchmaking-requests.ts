@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/log/logger.js';
 import type { MatchmakingKeys } from '../../shared/matchmaking/keys.js';
-import { modeOfQueue, type ModeConfig } from '../../shared/matchmaking/modes.js';
+import { gameOfMode, modeOfQueue, type ModeConfig } from '../../shared/matchmaking/modes.js';
 import type { TicketStore } from '../../shared/matchmaking/ticket-store.js';
 import type { MatchmakingEvent } from '../../shared/matchmaking/types.js';
 import { encodeServerMessage, ErrorCode, type ServerMessage } from '../../shared/protocol/index.js';
@@ -93,7 +93,8 @@ export class MatchmakingRequests {
       const who = seated === 0 ? 'you hold' : `${players[seated]} holds`;
       return this.error(conn, ErrorCode.AlreadyInRoom, `${who} a seat in a room; leave it before queueing`);
     }
-    const rating = await this.o.ratings.of(players);
+    // The mode's game's rating (a mode that names no game: the reference game's).
+    const rating = await this.o.ratings.of(players, gameOfMode(mode));
     let result: Awaited<ReturnType<TicketStore['enqueue']>>;
     try {
       result = await this.o.tickets.enqueue(queue, players, rating);

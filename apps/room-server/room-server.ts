@@ -125,7 +125,8 @@ export class RoomServer {
         this.logEvent(room, roomId ? 'player_joined' : 'player_left', { playerId });
       },
       ended: (room, result, reason) => this.onRoomEnded(room, result, reason),
-      requeue: (queue, tickets) => this.background(this.requeue(queue, tickets), 'no_show_requeue'),
+      requeue: (queue, tickets, game) =>
+        this.background(this.requeue(queue, tickets, game), 'no_show_requeue'),
       // ctx.emit: a game_event in the match log; its data as JSON text (searchable, bounded).
       gameEvent: (room, name, data) =>
         this.logEvent(room, 'game_event', { name, detail: gameEventDetail(data) }),
@@ -514,9 +515,13 @@ export class RoomServer {
   }
 
   /** No-show: the players who came go back to their queue, keeping their parties and place. */
-  private async requeue(queue: string, tickets: { players: string[]; enqueuedAt: number }[]): Promise<void> {
+  private async requeue(
+    queue: string,
+    tickets: { players: string[]; enqueuedAt: number }[],
+    game: string | undefined,
+  ): Promise<void> {
     for (const t of tickets) {
-      const rating = await this.o.ratings.of(t.players);
+      const rating = await this.o.ratings.of(t.players, game);
       const result = await this.o.tickets.enqueue(queue, t.players, rating, t.enqueuedAt);
       this.o.log.info({ queue, players: t.players, ok: result.ok }, 'no-show: players re-queued');
       if (result.ok) await this.o.tickets.announceQueued(result.ticket);

@@ -28,7 +28,12 @@ export interface RoomEvents {
   /** The room is over: with a result when the match finished, null when it ended without one. */
   ended(room: Room, result: MatchResult | null, reason: string): void;
   /** A matchmade room ended for no-shows: these tickets (present players only) go back to the queue. */
-  requeue(queue: string, tickets: { players: string[]; enqueuedAt: number }[]): void;
+  /** `game`: the mode's game (the roster's; undefined for a mode that names none), whose ratings the tickets queue by. */
+  requeue(
+    queue: string,
+    tickets: { players: string[]; enqueuedAt: number }[],
+    game: string | undefined,
+  ): void;
   /** The game emitted an event for the match log (ctx.emit). */
   gameEvent?(room: Room, name: string, data: Record<string, unknown>): void;
 }
@@ -418,7 +423,7 @@ export class Room {
       }),
     );
     this.end(null, 'no_show');
-    if (back.length > 0) this.events.requeue(rs.roster.queue, back);
+    if (back.length > 0) this.events.requeue(rs.roster.queue, back, rs.roster.game);
     return true;
   }
 

@@ -6,7 +6,7 @@ import { watchServiceLogs } from '../../shared/log/service-log-metrics.js';
 import { createServiceLogger } from '../../shared/log/service-logger.js';
 import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
 import { TicketStore } from '../../shared/matchmaking/ticket-store.js';
-import { MatchmakingRatings, matchmakingRatingsKey } from '../../shared/rankings/matchmaking-ratings.js';
+import { MatchmakingRatings } from '../../shared/rankings/matchmaking-ratings.js';
 import { connectRankingsRedis, connectRedis } from '../../shared/redis/connect.js';
 import { RedisFailures } from '../../shared/redis/failures.js';
 import { realtimeKeys } from '../../shared/redis/keys.js';
@@ -85,7 +85,7 @@ export async function startRoomServer(o: StartRoomServerOptions = {}): Promise<R
     redisFailures,
     log,
     tickets: new TicketStore(redis, matchmakingKeys(config.redis.keyPrefix)),
-    ratings: new MatchmakingRatings(redis, matchmakingRatingsKey(config.redis.keyPrefix)),
+    ratings: new MatchmakingRatings(redis, config.redis.keyPrefix),
     rosters: new RosterStore(redis, keys),
     matchLog: (event) => matchLog.publish(event),
     onMatchEnded: (result) =>

@@ -1,4 +1,5 @@
 import { asId, isPlainObject } from '../protocol/fields.js';
+import { GAME_NAME } from './keys.js';
 import { RankingsError } from './rankings-error.js';
 
 export const MAX_PAGE = 100;
@@ -6,8 +7,12 @@ export const MAX_OFFSET = 1_000_000;
 export const MAX_RADIUS = 50;
 export const MAX_FRIENDS = 100;
 
-/** Which board: a season (default: current) and a region (default: global). */
+/**
+ * Which board: a game (default: the reference game, REFERENCE_GAME), a season (default:
+ * current) and a region (default: global).
+ */
 interface BoardRef {
+  game?: string;
   season?: string;
   region?: string;
 }
@@ -36,6 +41,12 @@ function optionalId(raw: unknown, name: string): string | undefined {
   return asId(raw) ?? bad(`${name} must be an id of [A-Za-z0-9_.:-]`);
 }
 
+function gameName(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'string' || !GAME_NAME.test(raw)) bad('game must be a game name: 1-64 of [A-Za-z0-9_-]');
+  return raw;
+}
+
 /**
  * Validates an untrusted leaderboard query (from HTTP query strings or a protocol frame):
  * every number bounded, every id checked, so that no request can ask for unbounded work.
@@ -43,6 +54,7 @@ function optionalId(raw: unknown, name: string): string | undefined {
 export function parseLeaderboardQuery(raw: unknown): LeaderboardQuery {
   if (!isPlainObject(raw)) bad('query must be an object');
   const ref: BoardRef = {
+    game: gameName(raw.game),
     season: optionalId(raw.season, 'season'),
     region: optionalId(raw.region, 'region'),
   };

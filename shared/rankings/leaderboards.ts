@@ -1,6 +1,6 @@
 import { decodeScore } from './leaderboard-score.js';
 import type { LeaderboardQuery } from './leaderboard-query.js';
-import { GLOBAL_BOARD, regionBoard, type RankingKeys } from './keys.js';
+import { GLOBAL_BOARD, REFERENCE_GAME, regionBoard, type RankingKeys } from './keys.js';
 import { RankingsError } from './rankings-error.js';
 import type { RedisClient } from './redis-client.js';
 import type { Season, Seasons } from './seasons.js';
@@ -14,10 +14,17 @@ export interface Standing {
 }
 
 export type LeaderboardAnswer =
-  | { kind: 'top'; season: string; board: string; total: number; standings: Standing[] }
-  | { kind: 'player'; season: string; board: string; standing: Standing }
-  | { kind: 'around'; season: string; board: string; standings: Standing[] }
-  | { kind: 'friends'; season: string; board: string; standings: Standing[]; unranked: string[] }
+  | { kind: 'top'; game: string; season: string; board: string; total: number; standings: Standing[] }
+  | { kind: 'player'; game: string; season: string; board: string; standing: Standing }
+  | { kind: 'around'; game: string; season: string; board: string; standings: Standing[] }
+  | {
+      kind: 'friends';
+      game: string;
+      season: string;
+      board: string;
+      standings: Standing[];
+      unranked: string[];
+    }
   | { kind: 'seasons'; current: string; seasons: Season[] };
 
 // Rank and score in one round trip.
@@ -26,7 +33,11 @@ local rank = redis.call('ZREVRANK', KEYS[1], ARGV[1])
 if not rank then return {false, false} end
 return {rank, redis.call('ZSCORE', KEYS[1], ARGV[1])}`;
 
-/** Read side of the leaderboards: every query is a bounded number of O(log n) Redis calls. */
+/**
+ * Read side of the leaderboards, one set of boards per game (a query naming no game reads the
+ * reference game's; every answer names its game). Every query is a bounded number of
+ * O(log n) Redis calls.
+ */
 export class Leaderboards {
   constructor(
     private readonly redis: RedisClient,
@@ -38,28 +49,30 @@ export class Leaderboards {
     if (q.kind === 'seasons')
       return { kind: 'seasons', current: await this.seasons.current(), seasons: await this.seasons.list() };
     const season = await this.seasons.resolve(q.season);
+    const game = q.game ?? REFERENCE_GAME;
     const board = q.region ? regionBoard(q.region) : GLOBAL_BOARD;
-    const key = this.keys.board(season, board);
+    const key = this.keys.board(season, board, game);
     switch (q.kind) {
       case 'top': {
         const [flat, total] = await Promise.all([
           this.redis.zrevrange(key, q.offset, q.offset + q.limit - 1, 'WITHSCORES'),
           this.redis.zcard(key),
         ]);
-        return { kind: 'top', season, board, total, standings: standings(flat, q.offset) };
+        return { kind: 'top', game, season, board, total, standings: standings(flat, q.offset) };
       }
       case 'player':
-        return { kind: 'player', season, board, standing: await this.standingOf(key, q.player) };
+        return { kind: 'player', game, season, board, standing: await this.standingOf(key, q.player) };
       case 'around': {
         const me = await this.standingOf(key, q.player);
         const start = Math.max(0, me.rank - 1 - q.radius);
         const flat = await this.redis.zrevrange(key, start, me.rank - 1 + q.radius, 'WITHSCORES');
-        return { kind: 'around', season, board, standings: standings(flat, start) };
+        return { kind: 'around', game, season, board, standings: standings(flat, start) };
       }
       case 'friends': {
         const found = await Promise.all(q.players.map((p) => this.standingOf(key, p).catch(() => undefined)));
         return {
           kind: 'friends',
+          game,
           season,
           board,
           standings: found.filter((s): s is Standing => s !== undefined).sort((a, b) => a.rank - b.rank),

@@ -1,20 +1,16 @@
 import type { MatchResult } from '../protocol/index.js';
 import { encodeScore } from './leaderboard-score.js';
-import { GLOBAL_BOARD, regionBoard, type RankingKeys } from './keys.js';
+import { GLOBAL_BOARD, REFERENCE_GAME, regionBoard, type RankingKeys } from './keys.js';
 import type { RedisClient } from './redis-client.js';
+import { teamRanks } from './team-ranks.js';
 import type { Seasons } from './seasons.js';
-import {
-  DEFAULT_SKILL,
-  displayRating,
-  matchmakingRating,
-  ranksFromScores,
-  rateMatch,
-  type Skill,
-} from './skill.js';
+import { DEFAULT_SKILL, displayRating, matchmakingRating, rateMatch, type Skill } from './skill.js';
 
 /** What one match did to ratings: stored, so a re-application redoes exactly the same. */
 export interface AppliedMatch {
   matchId: string;
+  /** The game whose ratings and boards the match changed (the result's game). */
+  game: string;
   season: string;
   region: string | null;
   endedAt: number;
@@ -65,36 +61,40 @@ export class RatingStore {
     private readonly seasons: Seasons,
   ) {}
 
-  async skillOf(playerId: string): Promise<Skill> {
-    const raw = await this.redis.hget(this.keys.skills, playerId);
+  /** A player's skill in one game (each game rates on its own). */
+  async skillOf(playerId: string, game: string): Promise<Skill> {
+    const raw = await this.redis.hget(this.keys.skills(game), playerId);
     return raw ? (JSON.parse(raw) as Skill) : DEFAULT_SKILL;
   }
 
   /**
-   * Applies a finished matchmade match. Teams come from the result (one team per player in
-   * free-for-all); places from the summed `score` stat. Returns the (possibly earlier) outcome,
-   * or undefined for a result that does not rate (not matchmade, or fewer than two sides).
+   * Applies a finished matchmade match to its game's ratings and boards (`result.game`). Teams
+   * come from the result (one team per player in free-for-all); places from `placement`, else
+   * the summed `score` (team-ranks.ts). Returns the (possibly earlier) outcome, or undefined
+   * for a result that does not rate (not matchmade, or fewer than two sides).
    */
   async apply(result: MatchResult, endedAt: number): Promise<AppliedMatch | undefined> {
     if (!result.matchId || !result.teams) return undefined;
     const teams = result.teams.filter((t) => t.length > 0);
     if (teams.length < 2) return undefined;
     const players = teams.flat();
+    const { game } = result;
+    const skillsKey = this.keys.skills(game);
     const appliedKey = this.keys.applied(result.matchId);
     const season = await this.seasons.current();
     const region = result.queue?.split('.')[1] ?? null;
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const raw = await this.redis.hmget(this.keys.skills, ...players);
+      const raw = await this.redis.hmget(skillsKey, ...players);
       const before = raw.map((r) => (r ? (JSON.parse(r) as Skill) : DEFAULT_SKILL));
       const byPlayer = new Map(players.map((p, i) => [p, before[i]!]));
-      const scores = teams.map((team) => team.reduce((sum, p) => sum + (result.players[p]?.score ?? 0), 0));
       const after = rateMatch(
         teams.map((team) => team.map((p) => byPlayer.get(p)!)),
-        ranksFromScores(scores),
+        teamRanks(result, teams),
       ).flat();
       const outcome: AppliedMatch = {
         matchId: result.matchId,
+        game,
         season,
         region,
         endedAt,
@@ -114,15 +114,16 @@ export class RatingStore {
       const [status, payload] = (await this.redis.eval(
         APPLY,
         3,
-        this.keys.skills,
-        this.keys.mmr,
+        skillsKey,
+        this.keys.mmr(game),
         appliedKey,
         JSON.stringify(outcome),
         String(KEEP_APPLIED_MS),
         ...args,
       )) as [string, string];
       if (status === 'conflict') continue;
-      const applied = JSON.parse(payload) as AppliedMatch;
+      // An outcome stored before ratings were per game names no game: it was the reference game's.
+      const applied = { game: REFERENCE_GAME, ...(JSON.parse(payload) as Omit<AppliedMatch, 'game'>) };
       await this.updateBoards(applied);
       return applied;
     }
@@ -130,8 +131,9 @@ export class RatingStore {
   }
 
   /**
-   * Writes each player's entry unless the board already holds a later achievement of theirs:
-   * a re-applied (or late) match never overwrites a newer match's standing.
+   * Writes each player's entry on the match's game's boards unless the board already holds a
+   * later achievement of theirs: a re-applied (or late) match never overwrites a newer match's
+   * standing.
    */
   private async updateBoards(applied: AppliedMatch): Promise<void> {
     const boards = [GLOBAL_BOARD, ...(applied.region ? [regionBoard(applied.region)] : [])];
@@ -141,7 +143,7 @@ export class RatingStore {
     ]);
     await Promise.all(
       boards.map((board) =>
-        this.redis.eval(UPDATE_BOARD, 1, this.keys.board(applied.season, board), ...entries),
+        this.redis.eval(UPDATE_BOARD, 1, this.keys.board(applied.season, board, applied.game), ...entries),
       ),
     );
   }

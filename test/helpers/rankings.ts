@@ -11,6 +11,7 @@ export function rankingsOn(redis: RedisClient, prefix = `${uniqueName('rk')}:`) 
   const keys = rankingKeys(prefix);
   const seasons = new Seasons(redis, keys);
   return {
+    prefix,
     keys,
     seasons,
     ratings: new RatingStore(redis, keys, seasons),
@@ -18,14 +19,14 @@ export function rankingsOn(redis: RedisClient, prefix = `${uniqueName('rk')}:`) 
   };
 }
 
-/** A matchmade 1v1 (or FFA) result: the first team listed scored most. */
-export function resultOf(matchId: string, teams: string[][], queue = 'duel.eu'): MatchResult {
+/** A matchmade 1v1 (or FFA) result of `game`: the first team listed scored most. */
+export function resultOf(matchId: string, teams: string[][], queue = 'duel.eu', game = 'arena'): MatchResult {
   const players = Object.fromEntries(
     teams.flatMap((team, i) => team.map((p) => [p, { score: (teams.length - i) * 10 }])),
   );
   return {
     roomId: `m-${matchId}`,
-    game: 'arena',
+    game,
     matchId,
     queue,
     teams,

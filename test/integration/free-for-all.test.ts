@@ -87,12 +87,15 @@ describe('free-for-all end to end (real gateways, matchmaker, room server, Redis
     );
     expect(Object.keys(applied.players).sort()).toEqual(ids);
     expect(applied.region).toBe('eu');
+    expect(applied.game).toBe('arena-sprint');
     for (const id of ids) {
       const { before, after } = applied.players[id]!;
       expect(before).toEqual(DEFAULT_SKILL); // new players
       expect(after.sigma).toBeLessThan(before.sigma); // a rated match makes every rating surer
-      const stored = JSON.parse((await cluster.redis.hget(keys.skills, id))!) as Skill;
+      // Rated under the game played, not under the reference game.
+      const stored = JSON.parse((await cluster.redis.hget(keys.skills('arena-sprint'), id))!) as Skill;
       expect(stored).toEqual(after);
+      expect(await cluster.redis.hget(keys.skills('arena'), id)).toBeNull();
     }
     for (const c of clients) c.close();
   }, 240_000);

@@ -11,6 +11,7 @@ beforeAll(async () => {
   const redis = new Redis(cluster.env.REDIS_URL!);
   const { ratings } = rankingsOn(redis, cluster.env.REDIS_KEY_PREFIX);
   await ratings.apply(resultOf('e1', [['alice'], ['bob']]), Date.UTC(2026, 0, 1));
+  await ratings.apply(resultOf('e2', [['carl'], ['alice']], 'battle.eu', 'battleship'), Date.UTC(2026, 0, 2));
   redis.disconnect();
 });
 afterAll(() => cluster?.stop());
@@ -26,6 +27,7 @@ describe('leaderboards through the gateway (real gateway, real Redis)', () => {
     expect(top.status).toBe(200);
     expect(top.body).toMatchObject({
       kind: 'top',
+      game: 'arena', // no game asked: the reference game's board
       total: 2,
       standings: [
         { player: 'alice', rank: 1 },
@@ -49,6 +51,22 @@ describe('leaderboards through the gateway (real gateway, real Redis)', () => {
     });
   });
 
+  it('answers for the game asked: each game has its own boards', async () => {
+    expect(await get('kind=top&game=battleship')).toMatchObject({
+      status: 200,
+      body: { game: 'battleship', total: 2, standings: [{ player: 'carl' }, { player: 'alice' }] },
+    });
+    expect(await get('kind=player&player=carl&game=arena')).toMatchObject({ status: 404 });
+    expect(await get('kind=player&player=carl&game=battleship&region=eu')).toMatchObject({
+      status: 200,
+      body: { game: 'battleship', board: 'region:eu', standing: { rank: 1 } },
+    });
+    expect(await get('kind=top&game=no%3Agame')).toMatchObject({
+      status: 400,
+      body: { error: 'bad_request' },
+    });
+  });
+
   it('answers the same queries over the WebSocket protocol, echoing the request id', async () => {
     const { token } = await cluster.guestToken(0);
     const raw = await RawSocket.open(cluster.gatewayUrl(0), token);
@@ -60,13 +78,24 @@ describe('leaderboards through the gateway (real gateway, real Redis)', () => {
       }),
     );
     raw.ws.send(
+      encodeClientMessage({
+        type: 'leaderboard',
+        requestId: 9,
+        query: { kind: 'player', player: 'carl', game: 'battleship' },
+      }),
+    );
+    raw.ws.send(
       encodeClientMessage({ type: 'leaderboard', requestId: 8, query: { kind: 'top', limit: -1 } }),
     );
-    await raw.until((s) => s.received.filter((m) => m.type === 'leaderboard').length === 2, 'two answers');
+    await raw.until((s) => s.received.filter((m) => m.type === 'leaderboard').length === 3, 'three answers');
     const answers = raw.received.filter((m) => m.type === 'leaderboard');
     expect(answers.find((a) => a.requestId === 7)).toMatchObject({
       ok: true,
       body: { standings: [{ player: 'alice' }, { player: 'bob' }] },
+    });
+    expect(answers.find((a) => a.requestId === 9)).toMatchObject({
+      ok: true,
+      body: { game: 'battleship', standing: { player: 'carl', rank: 1 } },
     });
     expect(answers.find((a) => a.requestId === 8)).toMatchObject({
       ok: false,

@@ -48,12 +48,16 @@ describe('rankings on a real 3-master Redis Cluster', () => {
     const slotOf = (key: string) => redis.cluster('KEYSLOT', key) as Promise<number>;
     const slots = await Promise.all(
       [
-        keys.skills,
-        keys.board('s1', 'global'),
-        keys.board('s2', 'global'),
-        keys.board('s2', 'region:us'),
+        keys.skills('arena'),
+        keys.board('s1', 'global', 'arena'),
+        keys.board('s2', 'global', 'arena'),
+        keys.board('s2', 'region:us', 'arena'),
+        keys.board('s2', 'global', 'battleship'),
       ].map(slotOf),
     );
-    expect(new Set(slots).size).toBe(4);
+    expect(new Set(slots).size).toBe(5);
+    // Every game's ratings share the {ratings} slot: one Lua script applies a match.
+    expect(await slotOf(keys.skills('battleship'))).toBe(slots[0]);
+    expect(await slotOf(keys.mmr('battleship'))).toBe(slots[0]);
   });
 });

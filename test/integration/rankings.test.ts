@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rankingKeys } from '../../shared/rankings/keys.js';
+import { MatchmakingRatings } from '../../shared/rankings/matchmaking-ratings.js';
 import { DEFAULT_SKILL, displayRating, rateMatch } from '../../shared/rankings/skill.js';
 import { testConfig } from '../helpers/services.js';
 import { rankingsOn, resultOf } from '../helpers/rankings.js';
@@ -16,10 +17,10 @@ afterAll(() => clients.forEach((c) => c.disconnect()));
 
 describe('rankings on real Redis', () => {
   it('applies a match once, even when ten duplicates arrive at the same time on ten connections', async () => {
-    const { keys, seasons } = rankingsOn(connect());
+    const { keys, seasons, prefix } = rankingsOn(connect());
     const stores = Array.from({ length: 10 }, () => {
       const redis = connect();
-      return rankingsOn(redis, keys.skills.replace('{ratings}:skill', '')).ratings;
+      return rankingsOn(redis, prefix).ratings;
     });
     const outcomes = await Promise.all(
       stores.map((s) => s.apply(resultOf('m1', [['a'], ['b']]), 1_700_000_000_000)),
@@ -28,10 +29,10 @@ describe('rankings on real Redis', () => {
 
     const [[a], [b]] = rateMatch([[DEFAULT_SKILL], [DEFAULT_SKILL]], [1, 2]) as [[unknown], [unknown]];
     const redis = connect();
-    expect(JSON.parse((await redis.hget(keys.skills, 'a'))!)).toEqual(a);
-    expect(JSON.parse((await redis.hget(keys.skills, 'b'))!)).toEqual(b);
-    expect(Number(await redis.hget(keys.mmr, 'a'))).toBeGreaterThan(1500);
-    const board = await redis.zrevrange(keys.board(await seasons.current(), 'global'), 0, -1);
+    expect(JSON.parse((await redis.hget(keys.skills('arena'), 'a'))!)).toEqual(a);
+    expect(JSON.parse((await redis.hget(keys.skills('arena'), 'b'))!)).toEqual(b);
+    expect(Number(await redis.hget(keys.mmr('arena'), 'a'))).toBeGreaterThan(1500);
+    const board = await redis.zrevrange(keys.board(await seasons.current(), 'global', 'arena'), 0, -1);
     expect(board).toEqual(['a', 'b']);
   });
 
@@ -46,7 +47,7 @@ describe('rankings on real Redis', () => {
       JSON.stringify(x!.players.p!.after) === JSON.stringify(y!.players.p!.before) ||
       JSON.stringify(y!.players.p!.after) === JSON.stringify(x!.players.p!.before);
     expect(chained).toBe(true);
-    expect((await ratings.skillOf('p')).sigma).toBeLessThan(x!.players.p!.after.sigma);
+    expect((await ratings.skillOf('p', 'arena')).sigma).toBeLessThan(x!.players.p!.after.sigma);
   });
 
   it('breaks rating ties by the earlier achievement', async () => {
@@ -125,7 +126,70 @@ describe('rankings on real Redis', () => {
     });
     await expect(seasons.start('s2')).rejects.toMatchObject({ code: 'bad_request' });
     expect(displayRating(DEFAULT_SKILL)).toBe(1000);
-    expect(rankingKeys('x:').board('s2', 'global')).toBe('x:{lb:s2:global}:z');
+    expect(rankingKeys('x:').board('s2', 'global', 'arena')).toBe('x:{lb:s2:global}:z');
+  });
+
+  it('rates each game on its own: its own skills, matchmaking ratings and boards, and answers say which game', async () => {
+    const { ratings, boards, keys, seasons, prefix } = rankingsOn(connect());
+    const redis = connect();
+    const mmr = new MatchmakingRatings(redis, prefix);
+    await ratings.apply(resultOf('g1', [['ann'], ['bob']]), 1); // the reference game: ann wins
+    const sea = await ratings.apply(resultOf('g2', [['bob'], ['ann']], 'battle.eu', 'battleship'), 2);
+    expect(sea).toMatchObject({ game: 'battleship', region: 'eu' });
+    expect(sea!.players.bob!.before).toEqual(DEFAULT_SKILL); // battleship knows nothing of arena
+
+    const [arenaAnn, seaAnn] = [
+      await ratings.skillOf('ann', 'arena'),
+      await ratings.skillOf('ann', 'battleship'),
+    ];
+    expect(arenaAnn.mu).toBeGreaterThan(DEFAULT_SKILL.mu);
+    expect(seaAnn.mu).toBeLessThan(DEFAULT_SKILL.mu);
+    expect(await mmr.of(['ann'], 'arena')).toBeGreaterThan(1500);
+    expect(await mmr.of(['ann'], 'battleship')).toBeLessThan(1500);
+    expect(await mmr.of(['ann'], undefined)).toBe(await mmr.of(['ann'], 'arena'));
+    expect(await mmr.of(['ann'], 'chess')).toBe(1500);
+
+    // The reference game keeps its keys from before ratings were per game; others carry their name.
+    const season = await seasons.current();
+    expect(keys.skills('arena')).toBe(`${prefix}{ratings}:skill`);
+    expect(keys.mmr('arena')).toBe(`${prefix}{ratings}:mmr`);
+    expect(keys.board(season, 'global', 'arena')).toBe(`${prefix}{lb:${season}:global}:z`);
+    expect(keys.board(season, 'region:eu', 'battleship')).toBe(
+      `${prefix}{lb:${season}:game:battleship:region:eu}:z`,
+    );
+    expect(await redis.zrevrange(keys.board(season, 'global', 'arena'), 0, -1)).toEqual(['ann', 'bob']);
+    expect(await redis.zrevrange(keys.board(season, 'global', 'battleship'), 0, -1)).toEqual(['bob', 'ann']);
+
+    expect(await boards.answer({ kind: 'top', offset: 0, limit: 5 })).toMatchObject({
+      game: 'arena',
+      standings: [{ player: 'ann' }, { player: 'bob' }],
+    });
+    expect(
+      await boards.answer({ kind: 'top', offset: 0, limit: 5, game: 'battleship', region: 'eu' }),
+    ).toMatchObject({
+      game: 'battleship',
+      board: 'region:eu',
+      standings: [{ player: 'bob' }, { player: 'ann' }],
+    });
+    await expect(boards.answer({ kind: 'player', player: 'ann', game: 'chess' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
+  it('ranks by placement when the game gives one: a forfeit winner with fewer points wins', async () => {
+    const { ratings } = rankingsOn(connect());
+    const result = resultOf('f1', [['winner'], ['loser']], 'battle.eu', 'battleship');
+    result.players = { winner: { placement: 1, score: 2 }, loser: { placement: 2, score: 9 } };
+    const applied = await ratings.apply(result, 1);
+    expect(applied!.players.winner!.after.mu).toBeGreaterThan(DEFAULT_SKILL.mu);
+    expect(applied!.players.loser!.after.mu).toBeLessThan(DEFAULT_SKILL.mu);
+  });
+
+  it('reads an outcome stored before ratings were per game as the reference game’s', async () => {
+    const { ratings, keys } = rankingsOn(connect());
+    const old = { matchId: 'old', season: 's1', region: 'eu', endedAt: 1, players: {} };
+    await connect().set(keys.applied('old'), JSON.stringify(old));
+    expect(await ratings.apply(resultOf('old', [['a'], ['b']]), 2)).toEqual({ ...old, game: 'arena' });
   });
 
   it('does not rate open (non-matchmade) rooms', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeScore, encodeScore } from '../../../shared/rankings/leaderboard-score.js';
 import { parseLeaderboardQuery } from '../../../shared/rankings/leaderboard-query.js';
+import { teamRanks } from '../../../shared/rankings/team-ranks.js';
 import { DEFAULT_SKILL, displayRating, ranksFromScores, rateMatch } from '../../../shared/rankings/skill.js';
 
 describe('OpenSkill rating math', () => {
@@ -83,5 +84,40 @@ describe('leaderboard queries', () => {
     expect(() => parseLeaderboardQuery({ kind: 'player' })).toThrow('player is required');
     expect(() => parseLeaderboardQuery({ kind: 'drop table' })).toThrow(/kind must be/);
     expect(() => parseLeaderboardQuery('top')).toThrow('query must be an object');
+  });
+
+  it('take a game by name, and refuse anything else as a game', () => {
+    expect(parseLeaderboardQuery({ kind: 'player', player: 'p1', game: 'battleship' })).toMatchObject({
+      game: 'battleship',
+    });
+    expect(parseLeaderboardQuery({ kind: 'top', game: '' }).kind === 'top').toBe(true);
+    expect(parseLeaderboardQuery({ kind: 'top' })).not.toHaveProperty('game', expect.anything());
+    for (const game of ['a:b', 'x'.repeat(65), 7, ['battleship'], 'sp ace', '{lb}'])
+      expect(() => parseLeaderboardQuery({ kind: 'top', game })).toThrow(/game must be a game name/);
+  });
+});
+
+describe('team ranks of a result', () => {
+  const teams = [['ann'], ['bob']];
+  it('go by placement when every player has one, whatever the scores (a forfeit win)', () => {
+    const forfeit = { players: { ann: { placement: 1, score: 3 }, bob: { placement: 2, score: 11 } } };
+    expect(teamRanks(forfeit, teams)).toEqual([1, 2]);
+    expect(teamRanks(forfeit, [['bob'], ['ann']])).toEqual([2, 1]);
+  });
+  it('go by summed score otherwise, equal scores drawing', () => {
+    expect(teamRanks({ players: { ann: { score: 3 }, bob: { score: 11 } } }, teams)).toEqual([2, 1]);
+    expect(teamRanks({ players: { ann: { placement: 1, score: 3 }, bob: { score: 11 } } }, teams)).toEqual([
+      2, 1,
+    ]);
+    expect(teamRanks({ players: { ann: { score: 5 }, bob: { score: 5 } } }, teams)).toEqual([1, 1]);
+  });
+  it('place a team by its best member', () => {
+    const players = { a: { placement: 3 }, b: { placement: 1 }, c: { placement: 2 }, d: { placement: 4 } };
+    expect(
+      teamRanks({ players }, [
+        ['a', 'b'],
+        ['c', 'd'],
+      ]),
+    ).toEqual([1, 2]);
   });
 });

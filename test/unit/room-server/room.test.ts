@@ -15,7 +15,11 @@ function recorder() {
   const seats: [string, string | null][] = [];
   const ended: (MatchResult | null)[] = [];
   const endReasons: string[] = [];
-  const requeued: { queue: string; tickets: { players: string[]; enqueuedAt: number }[] }[] = [];
+  const requeued: {
+    queue: string;
+    tickets: { players: string[]; enqueuedAt: number }[];
+    game: string | undefined;
+  }[] = [];
   const events: RoomEvents = {
     send: (gatewayId, msg) => sent.push({ gatewayId, msg }),
     seatChanged: (p, r) => seats.push([p, r]),
@@ -23,7 +27,7 @@ function recorder() {
       ended.push(result);
       endReasons.push(reason);
     },
-    requeue: (queue, tickets) => requeued.push({ queue, tickets }),
+    requeue: (queue, tickets, game) => requeued.push({ queue, tickets, game }),
   };
   /** Client frames delivered to a player, decoded, oldest first; clears the log. */
   const framesFor = (playerId: string): ServerMessage[] => {
@@ -173,6 +177,7 @@ describe('Room', () => {
 describe('Room with a matchmaking roster', () => {
   const roster = (noShow: 'continue' | 'requeue') => ({
     matchId: 'm1',
+    game: 'arena',
     queue: 'duo.eu',
     teams: [
       ['a', 'b'],
@@ -214,6 +219,7 @@ describe('Room with a matchmaking roster', () => {
           { players: ['a', 'b'], enqueuedAt: 11 },
           { players: ['c'], enqueuedAt: 12 },
         ],
+        game: 'arena', // they queue again by their rating in the mode's game
       },
     ]);
   });
