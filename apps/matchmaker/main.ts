@@ -1,82 +1,14 @@
 /** Matchmaker process: `tsx apps/matchmaker/main.ts`. Run several; they share the queues safely. */
-import { instanceId } from '../../shared/config/instance-id.js';
-import { ConfigError, loadConfig } from '../../shared/config/index.js';
-import { announceReady } from '../../shared/log/announce-ready.js';
-import { watchServiceLogs } from '../../shared/log/service-log-metrics.js';
-import { createServiceLogger } from '../../shared/log/service-logger.js';
-import { OpsServer } from '../../shared/ops/ops-server.js';
-import { redisCheck } from '../../shared/ops/readiness.js';
-import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
-import { modeGameProblems } from '../../shared/matchmaking/mode-games.js';
-import { queueIds } from '../../shared/matchmaking/modes.js';
-import { RoomServerRegistry } from '../../shared/placement/registry.js';
-import { RoomPlacement } from '../../shared/placement/room-placement.js';
-import { connectRedis } from '../../shared/redis/connect.js';
-import { RedisFailures } from '../../shared/redis/failures.js';
-import { realtimeKeys } from '../../shared/redis/keys.js';
-import { RosterStore } from '../../shared/rooms/roster.js';
-import { games as builtInGames } from '../room-server/games/index.js';
-import { loadGames } from '../room-server/load-games.js';
-import { Matchmaker } from './matchmaker.js';
-import { MatchStore } from './match-store.js';
-import { MatchmakerMetrics } from './metrics.js';
+import { startMatchmaker } from './start.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, 'matchmaker');
-  const mm = config.matchmaker;
-  // The games the modes name, loaded as a room server loads them: a mode naming an unknown game
-  // or seating more players than its game takes stops the matchmaker here, with the reason.
-  const games = await loadGames(
-    mm.games || Object.keys(builtInGames).join(','),
-    builtInGames,
-    undefined,
-    [],
-    'MATCHMAKER_GAMES',
-  );
-  const problems = modeGameProblems(mm.modes, games);
-  if (problems.length > 0) throw new ConfigError(problems);
-  const id = instanceId(mm.id, 'mm');
-  const logging = createServiceLogger('matchmaker', id, config);
-  const log = logging.log;
-  const redis = await connectRedis(config.redis, { name: `matchmaker ${id}`, log });
-  const redisFailures = new RedisFailures(log);
-  const rt = realtimeKeys(config.redis.keyPrefix);
-  const metrics = new MatchmakerMetrics();
-  const queues = queueIds(mm.modes, mm.regions);
-  const matchmaker = new Matchmaker({
-    id,
-    queues,
-    modes: mm.modes,
-    store: new MatchStore(redis, matchmakingKeys(config.redis.keyPrefix)),
-    rosters: new RosterStore(redis, rt),
-    placement: new RoomPlacement(redis, rt, new RoomServerRegistry(redis, rt, config.registry.ttlMs)),
-    metrics,
-    redisFailures,
-    log,
-    claimTimeoutMs: mm.claimTimeoutMs,
-    idleDelayMs: mm.idleDelayMs,
-  });
-
-  const ops = await OpsServer.start({
-    host: config.ops.host,
-    port: mm.opsPort,
-    registry: watchServiceLogs(metrics.withRedisFailures(redisFailures).registry, logging.shipper),
-    dependencies: [redisCheck('redis', redis)],
-    log,
-  });
-  matchmaker.start();
-  announceReady('matchmaker', id, { port: ops.port, opsPort: ops.port, queues });
-
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'stopping: finishing the passes in flight');
-    ops.server.drain();
+  const matchmaker = await startMatchmaker();
+  const shutdown = async () => {
     await matchmaker.stop();
-    redis.disconnect();
-    await logging.stop(1_000);
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
 }
 
 main().catch((err: unknown) => {

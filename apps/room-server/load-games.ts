@@ -47,16 +47,19 @@ export async function loadGames(
   spec: string,
   builtIn: Readonly<Record<string, AnyGame>>,
   cwd = process.cwd(),
-  /** Games given in code (startRoomServer({ games })): checked the same way. */
+  /** Games given in code (startRoomServer({ games }), startMatchmaker({ games })): checked the same way. */
   given: readonly unknown[] = [],
-  /** The variable `spec` came from, named in every problem (the matchmaker's is MATCHMAKER_GAMES). */
+  /**
+   * Where the games came from, named in every problem: the variable `spec` came from (the
+   * matchmaker's is MATCHMAKER_GAMES), or the call that gave them.
+   */
   variable = 'ROOM_GAMES',
 ): Promise<AnyGame[]> {
   const problems: string[] = [];
   const games: AnyGame[] = [];
   for (const g of given) {
     const problem = gameProblem(g);
-    if (problem) problems.push(`startRoomServer({ games }): ${problem}`);
+    if (problem) problems.push(`${variable}: ${problem}`);
     else games.push(g as AnyGame);
   }
   for (const entry of spec

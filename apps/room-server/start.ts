@@ -51,7 +51,7 @@ export interface RunningRoomServer {
 export async function startRoomServer(o: StartRoomServerOptions = {}): Promise<RunningRoomServer> {
   const config = o.config ?? loadConfig(o.env ?? process.env, 'room-server');
   const games = o.games
-    ? await loadGames('', {}, undefined, o.games)
+    ? await loadGames('', {}, undefined, o.games, 'startRoomServer({ games })')
     : await loadGames(config.roomServer.games || config.roomServer.game, builtInGames);
   const id = instanceId(config.roomServer.id, 'rs');
   const logging = createServiceLogger('room-server', id, config);
@@ -121,6 +121,7 @@ export async function startRoomServer(o: StartRoomServerOptions = {}): Promise<R
       redis.disconnect();
       rankingsRedis.disconnect();
       await logging.stop(1_000);
+      await ops.server.close();
     })());
   return { id, address, port, opsPort: ops.port, stop };
 }

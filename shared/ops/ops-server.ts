@@ -67,6 +67,14 @@ export class OpsServer {
     this.draining = true;
   }
 
+  /** Stops listening (a service started in-process and stopped lets its process exit). */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
   private async readyz(): Promise<{ status: number; body: string }> {
     if (this.draining) return { status: 503, body: JSON.stringify({ ready: false, draining: true }) };
     const readiness = await checkReadiness(this.o.dependencies);

@@ -63,6 +63,30 @@ describe('the example game as a studio project against the packed arena tarball'
         '',
       ].join('\n'),
     );
+    // A deployment started in code with the studio's game: arena/server's three services.
+    await writeFile(
+      join(project, 'src/deploy.ts'),
+      [
+        "import { startGateway, startMatchmaker, startRoomServer, type RunningGateway } from 'arena/server';",
+        "import { battleship } from './battleship.js';",
+        'export async function deploy(): Promise<RunningGateway> {',
+        '  const rooms = await startRoomServer({ games: [battleship] });',
+        '  const matchmaker = await startMatchmaker({ games: [battleship], env: { MATCHMAKER_REGIONS: "eu" } });',
+        "  const gateway = await startGateway({ env: { GATEWAY_PORT: '0' } });",
+        '  const stopAll = (): Promise<void[]> => Promise.all([gateway.stop(), matchmaker.stop(), rooms.stop()]);',
+        '  void stopAll;',
+        '  const port: number = gateway.port;',
+        '  const queues: string[] = matchmaker.queues;',
+        '  void port, void queues;',
+        '  // @ts-expect-error a gateway runs no games (published types are not any)',
+        '  await startGateway({ games: [battleship] });',
+        '  // @ts-expect-error a matchmaker takes games, not a number',
+        '  await startMatchmaker({ games: 2 });',
+        '  return gateway;',
+        '}',
+        '',
+      ].join('\n'),
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -72,7 +96,7 @@ describe('the example game as a studio project against the packed arena tarball'
   it('ships only the public entry points, with their types', async () => {
     const { stdout } = await run('tar', ['-tzf', join(dir, 'arena-0.1.0.tgz')]);
     const files = stdout.trim().split('\n');
-    for (const entry of ['game', 'testing', 'client'])
+    for (const entry of ['game', 'testing', 'client', 'server'])
       expect(files).toEqual(
         expect.arrayContaining([`package/dist/pkg/lib/${entry}.js`, `package/dist/pkg/lib/${entry}.d.ts`]),
       );
@@ -82,7 +106,9 @@ describe('the example game as a studio project against the packed arena tarball'
     ) as {
       exports: Record<string, unknown>;
     };
-    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['./game', './testing', './client']));
+    expect(Object.keys(pkg.exports)).toEqual(
+      expect.arrayContaining(['./game', './testing', './client', './server']),
+    );
   });
 
   it('type-checks against the published types', async () => {
