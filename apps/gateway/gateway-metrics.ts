@@ -98,6 +98,12 @@ export function gatewayMetrics(
   );
   counterReading(
     r,
+    'arena_gateway_flood_closes_total',
+    'Clients disconnected for flooding (4003): far past the rate limit, or too many frames before their welcome',
+    () => counters.floodCloses,
+  );
+  counterReading(
+    r,
     'arena_gateway_abrupt_closes_total',
     'Welcomed connections that ended without a close frame (1006: client gone, idle timeout, backpressure limit), each one logged',
     () => counters.abruptCloses,

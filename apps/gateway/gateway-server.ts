@@ -85,6 +85,8 @@ export interface GatewayCounters {
   closedBeforeWelcome: number;
   /** Welcomed sockets that ended without a close frame (1006), not closed by the gateway's own code. */
   abruptCloses: number;
+  /** Clients disconnected for flooding (4003): far past the rate limit, or too many frames before the welcome. */
+  floodCloses: number;
 }
 
 /** Wraps a uWS socket for the router; every call is safe after the socket closed. */
@@ -156,6 +158,7 @@ export class GatewayServer {
     fullRefusals: 0,
     closedBeforeWelcome: 0,
     abruptCloses: 0,
+    floodCloses: 0,
   };
   /** Upgrades admitted but not yet open: they count against the cap too. */
   private upgrading = 0;
@@ -394,11 +397,16 @@ export class GatewayServer {
     this.counters.bytesIn += message.byteLength;
     if (message.byteLength > this.o.config.gateway.maxFrameBytes) {
       this.counters.badFrames++;
+      this.o.log.warn(
+        { playerId: conn.playerId, bytes: message.byteLength },
+        'frame over GATEWAY_MAX_FRAME_BYTES: disconnected',
+      );
       conn.close(CloseCode.MessageTooBig, `frame over ${this.o.config.gateway.maxFrameBytes} bytes`);
       return;
     }
     const verdict = data.limiter!.take();
     if (verdict === 'flood') {
+      this.counters.floodCloses++;
       this.o.log.warn({ playerId: conn.playerId }, 'client flooding: disconnected');
       conn.close(CloseCode.Flood, 'too many messages');
       return;
@@ -431,6 +439,11 @@ export class GatewayServer {
     }
     data.backlog ??= [];
     if (data.backlog.length >= MAX_EARLY_FRAMES) {
+      this.counters.floodCloses++;
+      this.o.log.warn(
+        { playerId: conn.playerId, frames: data.backlog.length + 1 },
+        'client flooding before its welcome: disconnected',
+      );
       conn.close(CloseCode.Flood, 'too many messages before welcome');
       return;
     }

@@ -133,7 +133,10 @@ export class PlayerRouter {
     const previous = this.players.get(conn.playerId);
     const player: Player = { conn, needsResync: false };
     this.players.set(conn.playerId, player);
-    if (previous) previous.conn.close(CloseCode.Superseded, 'connected again elsewhere');
+    if (previous) {
+      this.o.log.info({ playerId: conn.playerId }, 'player connected again: earlier connection closed');
+      previous.conn.close(CloseCode.Superseded, 'connected again elsewhere');
+    }
     this.lookUpSeat(player, 0);
   }
 
@@ -331,6 +334,10 @@ export class PlayerRouter {
       case 'unseated':
         if (msg.reason === 'superseded') {
           player.room = undefined;
+          this.o.log.info(
+            { playerId: player.conn.playerId },
+            'player seated again through another gateway: connection closed',
+          );
           player.conn.close(CloseCode.Superseded, 'connected again elsewhere');
         } else if (FOLLOW_REASONS.has(msg.reason)) {
           void this.route(player, route, 0);

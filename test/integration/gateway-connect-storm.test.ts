@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '../../shared/protocol/index.js';
+import { CloseCode, encodeClientMessage, PROTOCOL_VERSION } from '../../shared/protocol/index.js';
 import { ArenaCluster } from '../helpers/arena-cluster.js';
 import { samples } from '../helpers/prometheus-text.js';
 import { RawSocket } from '../helpers/raw-socket.js';
@@ -23,6 +23,27 @@ afterAll(() => cluster?.stop(), 60_000);
 async function gatewayMetrics(): Promise<Map<string, number>> {
   const res = await fetch(cluster.opsUrl(cluster.gateways[0]!, '/metrics'));
   return samples(await res.text());
+}
+
+/** Resolves once the gateway's log has a line with `msg` that mentions `playerId`. */
+function logged(msg: string, playerId: string): Promise<true> {
+  return pollUntil(
+    () =>
+      readFileSync(cluster.gateways[0]!.process.logFile, 'utf8')
+        .split('\n')
+        .some((l) => l.includes(`"msg":"${msg}"`) && l.includes(playerId))
+        ? true
+        : undefined,
+    `the gateway to log '${msg}' for ${playerId}`,
+  );
+}
+
+/** Polls the gateway's /metrics until `name` reads `expected`. */
+function metricReaches(name: string, expected: number): Promise<true> {
+  return pollUntil(
+    async () => ((await gatewayMetrics()).get(name) === expected ? true : undefined),
+    `${name} to reach ${expected}`,
+  );
 }
 
 /** Connects with a fresh guest token; what came first: 'welcome', or how the socket closed. */
@@ -85,10 +106,7 @@ describe('gateway connect storm (a real gateway process)', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     // Before the refusal, uWS sent the 101, closed the socket and still called open(): the
     // connection stayed counted for good (a client repeating it filled the connection cap).
-    await pollUntil(
-      async () => ((await gatewayMetrics()).get('arena_gateway_connections') === 0 ? true : undefined),
-      'no open connection counted',
-    );
+    await metricReaches('arena_gateway_connections', 0);
   });
 
   it('counts and logs a welcomed connection that ends without a close frame', async () => {
@@ -96,19 +114,42 @@ describe('gateway connect storm (a real gateway process)', () => {
     const { token, playerId } = await cluster.guestToken(0);
     const raw = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
     raw.ws.terminate(); // TCP gone, no close handshake
-    await pollUntil(
-      async () =>
-        (await gatewayMetrics()).get('arena_gateway_abrupt_closes_total') === before + 1 ? true : undefined,
-      'the abrupt close counted',
-    );
-    await pollUntil(
-      () =>
-        readFileSync(cluster.gateways[0]!.process.logFile, 'utf8')
-          .split('\n')
-          .some((l) => l.includes('connection dropped without a close frame') && l.includes(playerId))
-          ? true
-          : undefined,
-      'the abrupt close logged with its player',
-    );
+    await metricReaches('arena_gateway_abrupt_closes_total', before + 1);
+    await logged('connection dropped without a close frame', playerId);
+  });
+});
+
+describe('every connection the gateway closes itself is counted and logged', () => {
+  it('a frame over the size limit (1009)', async () => {
+    const before = (await gatewayMetrics()).get('arena_gateway_bad_frames_total') ?? 0;
+    const { token, playerId } = await cluster.guestToken(0);
+    const raw = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
+    raw.ws.send(new Uint8Array(5_000)); // over the 4096-byte default limit
+    await raw.until((s) => s.closed !== undefined, 'the close');
+    expect(raw.closed?.code).toBe(CloseCode.MessageTooBig);
+    await metricReaches('arena_gateway_bad_frames_total', before + 1);
+    await logged('frame over GATEWAY_MAX_FRAME_BYTES: disconnected', playerId);
+  });
+
+  it('a flood (4003)', async () => {
+    const before = (await gatewayMetrics()).get('arena_gateway_flood_closes_total') ?? 0;
+    const { token, playerId } = await cluster.guestToken(0);
+    const raw = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
+    const ping = encodeClientMessage({ type: 'ping', clientTime: 1 });
+    for (let i = 0; i < 1000 && raw.ws.readyState === raw.ws.OPEN; i++) raw.ws.send(ping);
+    await raw.until((s) => s.closed !== undefined, 'the close');
+    expect(raw.closed?.code).toBe(CloseCode.Flood);
+    await metricReaches('arena_gateway_flood_closes_total', before + 1);
+    await logged('client flooding: disconnected', playerId);
+  });
+
+  it('an earlier connection of a player who connected again (4002)', async () => {
+    const { token, playerId } = await cluster.guestToken(0);
+    const first = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
+    const second = await RawSocket.welcomed(cluster.gatewayUrl(0), token);
+    await first.until((s) => s.closed !== undefined, 'the first connection closed');
+    expect(first.closed?.code).toBe(CloseCode.Superseded);
+    await logged('player connected again: earlier connection closed', playerId);
+    second.ws.close();
   });
 });
