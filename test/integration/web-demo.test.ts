@@ -5,8 +5,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebDemo } from '../../apps/web-demo/build.js';
 import { shotFromView } from '../../examples/battleship/src/index.js';
+import { LOCAL_MODES } from '../../infra/local/local-games.js';
 import { ArenaCluster } from '../helpers/arena-cluster.js';
 import { uniqueName } from '../helpers/services.js';
+
+const BATTLESHIP = './test/fixtures/games/battleship-quick.ts';
 
 /** Debian's chromium (apt-get install chromium); .ci/run installs it. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,10 +22,17 @@ beforeAll(async () => {
   await buildWebDemo(staticDir);
   // The reference game first (a join that names no game plays it), and Battleship with quick
   // matches (a 6x6 board with ships of 3, 2 and 2; the demo shows whatever size the game has).
+  // A matchmaker with npm start's modes, for the demo's quick match (battle.eu: Battleship).
   cluster = await ArenaCluster.start({
     gateways: 1,
     roomServers: 1,
-    env: { GATEWAY_STATIC_DIR: staticDir, ROOM_GAMES: 'arena,./test/fixtures/games/battleship-quick.ts' },
+    matchmakers: 1,
+    env: {
+      GATEWAY_STATIC_DIR: staticDir,
+      ROOM_GAMES: `arena,${BATTLESHIP}`,
+      MATCHMAKER_GAMES: `arena,${BATTLESHIP}`,
+      MATCHMAKER_MODES: JSON.stringify(LOCAL_MODES),
+    },
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -199,4 +209,47 @@ describe('web demo in real headless Chromium', () => {
         path: process.env.ARENA_SCREENSHOT.replace(/(\.png)?$/, '-battleship.png'),
       });
   }, 180_000);
+
+  // Regression: a quick match's room seats both players before its first tick, so the joined
+  // snapshot is all a page gets until the first shot; the screen drew only on state updates.
+  it('shows a Battleship quick match at once (#game=battleship), and plays against the server’s bot', async () => {
+    const open = async (path: string) => {
+      const page = await browser.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(cluster.httpUrl(0, path));
+      return page;
+    };
+    const fleetShown = (page: Page) =>
+      page.waitForFunction(() => document.querySelectorAll('#bs-own .cell.ship').length === 7, undefined, {
+        timeout: 30_000,
+      });
+    const queued = [await open('/#game=battleship'), await open('/#game=battleship')];
+    for (const page of queued) {
+      expect(await page.inputValue('#game')).toBe('battleship');
+      await page.click('#match');
+    }
+    for (const page of queued) await fleetShown(page);
+    const turns = await Promise.all(queued.map((p) => p.textContent('#bs-turn')));
+    expect(turns.sort()).toEqual(['Enemy turn…', 'Your turn: fire at the enemy board.']);
+    expect(await queued[0]!.textContent('#status')).toMatch(/^In room m-/);
+
+    const page = await open('/');
+    await page.selectOption('#game', 'battleship');
+    expect(await page.textContent('#bots')).toBe('Play vs bot');
+    await page.click('#bots');
+    await fleetShown(page);
+    await page.waitForSelector('#bs-turn[data-mine="true"]', { timeout: 20_000 }); // after the bot's first shot
+    const before = await page.locator('#bs-own .cell.hit, #bs-own .cell.miss, #bs-own .cell.sunk').count();
+    expect(before).toBe(1);
+    await page.click('#bs-target [data-x="0"][data-y="0"]');
+    // The bot answers: a second shot on this player's own board, and the turn comes back.
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('#bs-own .cell.hit, #bs-own .cell.miss, #bs-own .cell.sunk').length === 2,
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await page.getAttribute('#bs-target [data-x="0"][data-y="0"]', 'class')).toMatch(/hit|miss|sunk/);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

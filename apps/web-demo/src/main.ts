@@ -58,7 +58,12 @@ async function connect(game: DemoGame): Promise<ArenaClient> {
   c.on('queued', (q) => status(`Looking for an opponent in ${q.queue}…`));
   c.on('matchFound', (m) => status(`Match found: ${m.teams.flat().length} players. Joining…`));
   c.on('queueEnded', (e) => status(e.message));
-  c.on('joined', (j) => status(`${j.resumed ? 'Back in' : 'In'} room ${j.roomId}. ${game.help}`));
+  c.on('joined', (j) => {
+    status(`${j.resumed ? 'Back in' : 'In'} room ${j.roomId}. ${game.help}`);
+    // The snapshot alone may be all there is for a while: a matchmade Battleship room seats both
+    // players before its first tick, and nothing changes until the first shot.
+    if (game.screen === 'battleship') battleship.render();
+  });
   c.on('state', () => {
     if (game.screen === 'battleship') battleship.render();
   });
@@ -83,7 +88,6 @@ async function play(bots: number): Promise<void> {
   try {
     const c = await connect(game);
     await c.join(roomId, { bots, ...(game.name ? { game: game.name } : {}) });
-    if (game.screen === 'battleship') battleship.render();
   } catch (err) {
     status(err instanceof Error ? err.message : String(err));
   }
