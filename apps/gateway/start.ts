@@ -85,9 +85,15 @@ export async function startGateway(o: StartGatewayOptions = {}): Promise<Running
     failures: redisFailures,
     log,
   });
+  // Ratings live with the rankings (a Redis Cluster when REDIS_CLUSTER_NODES is set), where the
+  // room servers write them: queueing reads them there.
+  const rankingsRedis = await connectRankingsRedis(config.redis, {
+    name: `gateway ${gatewayId} rankings`,
+    log,
+  });
   const matchmaking = new MatchmakingRequests({
     tickets: new TicketStore(redis, mmKeys),
-    ratings: new MatchmakingRatings(redis, config.redis.keyPrefix),
+    ratings: new MatchmakingRatings(rankingsRedis, config.redis.keyPrefix),
     keys: mmKeys,
     queues: new Set(queueIds(config.matchmaker.modes, config.matchmaker.regions)),
     modes: config.matchmaker.modes,
@@ -102,10 +108,6 @@ export async function startGateway(o: StartGatewayOptions = {}): Promise<Running
   watch.start();
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlS, config.auth.resumeTtlS);
   const revocations = new Revocations(redis, keys, config.auth.tokenTtlS);
-  const rankingsRedis = await connectRankingsRedis(config.redis, {
-    name: `gateway ${gatewayId} rankings`,
-    log,
-  });
   const rankingKeysForPrefix = rankingKeys(config.redis.keyPrefix);
   const leaderboards = new Leaderboards(
     rankingsRedis,

@@ -85,7 +85,8 @@ export async function startRoomServer(o: StartRoomServerOptions = {}): Promise<R
     redisFailures,
     log,
     tickets: new TicketStore(redis, matchmakingKeys(config.redis.keyPrefix)),
-    ratings: new MatchmakingRatings(redis, config.redis.keyPrefix),
+    // Read where RatingStore writes them (the rankings Redis, a cluster when configured).
+    ratings: new MatchmakingRatings(rankingsRedis, config.redis.keyPrefix),
     rosters: new RosterStore(redis, keys),
     matchLog: (event) => matchLog.publish(event),
     onMatchEnded: (result) =>

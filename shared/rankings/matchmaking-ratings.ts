@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { rankingKeys, REFERENCE_GAME } from './keys.js';
+import type { RedisClient } from './redis-client.js';
 
 /** Rating of a player who has none yet. */
 export const DEFAULT_MATCHMAKING_RATING = 1500;
@@ -13,7 +13,8 @@ export class MatchmakingRatings {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    /** The rankings Redis (RatingStore writes the ratings there): one Redis or a Cluster. */
+    private readonly redis: RedisClient,
     keyPrefix: string,
   ) {
     this.keys = rankingKeys(keyPrefix);

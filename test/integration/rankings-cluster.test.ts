@@ -5,7 +5,12 @@ import { makeRunDir } from '../../infra/local/paths.js';
 import { startRedisCluster, type LocalRedisCluster } from '../../infra/local/redis-cluster.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { connectRankingsRedis } from '../../shared/redis/connect.js';
+import { matchmakingKeys } from '../../shared/matchmaking/keys.js';
+import { rankingKeys } from '../../shared/rankings/keys.js';
+import { DEFAULT_MATCHMAKING_RATING } from '../../shared/rankings/matchmaking-ratings.js';
+import { ArenaCluster } from '../helpers/arena-cluster.js';
 import { rankingsOn, resultOf } from '../helpers/rankings.js';
+import { waitForClient } from '../helpers/wait-for.js';
 
 let cluster: LocalRedisCluster;
 let redis: Cluster;
@@ -60,4 +65,31 @@ describe('rankings on a real 3-master Redis Cluster', () => {
     expect(await slotOf(keys.skills('battleship'))).toBe(slots[0]);
     expect(await slotOf(keys.mmr('battleship'))).toBe(slots[0]);
   });
+});
+
+describe('a gateway with rankings on a Redis Cluster', () => {
+  let arena: ArenaCluster | undefined;
+  afterAll(() => arena?.stop(), 60_000);
+
+  it('queues a player by the rating the room servers wrote on the cluster (not the main Redis)', async () => {
+    arena = await ArenaCluster.start({
+      gateways: 1,
+      roomServers: 0,
+      env: { REDIS_CLUSTER_NODES: cluster.nodes, MATCHMAKER_REGIONS: 'eu' },
+    });
+    const prefix = arena.env.REDIS_KEY_PREFIX!;
+    const client = await arena.client([0]);
+    // A won match on the cluster, as a room server applies it: the player's rating rises.
+    const { ratings } = rankingsOn(redis, prefix);
+    const applied = await ratings.apply(resultOf('q1', [[client.playerId], ['someone']]), 1);
+    const mmr = Number(await redis.hget(rankingKeys(prefix).mmr('arena'), client.playerId));
+    expect(mmr).toBeGreaterThan(DEFAULT_MATCHMAKING_RATING);
+    expect(applied!.game).toBe('arena');
+
+    const queued = waitForClient(client, 'queued', (q) => q !== undefined, 'queued', 15_000);
+    client.queue('duel.eu');
+    const { ticketId } = (await queued)!;
+    const score = await arena.redis.zscore(matchmakingKeys(prefix).pool('duel.eu'), ticketId);
+    expect(Number(score)).toBe(mmr); // a gateway reading the main Redis would queue at 1500
+  }, 120_000);
 });
