@@ -10,6 +10,7 @@ import { ELASTICSEARCH_VERSION } from '../../infra/local/elasticsearch.js';
 import { KAFKA_VERSION } from '../../infra/local/kafka.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { MATCH_EVENTS_DLQ_TOPIC, MATCH_EVENTS_TOPIC } from '../../shared/events/match-events.js';
+import { SERVICE_LOGS_TOPIC } from '../../shared/log/service-log-index.js';
 import { validateObject } from '../helpers/k8s-schemas.js';
 import { kustomize, type K8sObject } from '../helpers/kustomize.js';
 import { admits, allows, type NetworkPolicy, type Pod } from '../helpers/network-policy.js';
@@ -370,10 +371,13 @@ describe('the dependency examples match what Arena is configured for', () => {
       spec: { topicName: string; partitions: number };
     }[];
     expect(topics.map((t) => t.spec.topicName).sort()).toEqual(
-      [MATCH_EVENTS_DLQ_TOPIC, MATCH_EVENTS_TOPIC].sort(),
+      [MATCH_EVENTS_DLQ_TOPIC, MATCH_EVENTS_TOPIC, SERVICE_LOGS_TOPIC].sort(),
     );
     expect(topics.find((t) => t.spec.topicName === MATCH_EVENTS_TOPIC)!.spec.partitions).toBe(
       Number(config.MATCH_EVENTS_PARTITIONS),
+    );
+    expect(topics.find((t) => t.spec.topicName === SERVICE_LOGS_TOPIC)!.spec.partitions).toBe(
+      Number(config.SERVICE_LOGS_PARTITIONS),
     );
   });
 

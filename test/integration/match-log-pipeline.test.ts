@@ -18,6 +18,8 @@ import {
 } from '../../shared/events/match-events.js';
 import { MATCH_EVENTS_INDEX_PREFIX } from '../../shared/events/es-mapping.js';
 import { ensureMatchEventTopics } from '../../shared/events/topics.js';
+import { SERVICE_LOGS_INDEX_PREFIX } from '../../shared/log/service-log-index.js';
+import { createServiceLogger } from '../../shared/log/service-logger.js';
 import { samples } from '../helpers/prometheus-text.js';
 import { uniqueName } from '../helpers/services.js';
 
@@ -80,11 +82,13 @@ async function startIndexer(group: string): Promise<RunningApp> {
  * which on a loaded machine outlasts the test's deadline.
  */
 async function groupAtTopicEnd(group: string): Promise<void> {
-  const admin = new Kafka({
+  const k = new Kafka({
     clientId: 'offsets',
     brokers: [kafka.env.KAFKA_BROKERS!],
     logLevel: logLevel.NOTHING,
-  }).admin();
+  });
+  await ensureMatchEventTopics(k, 6); // a test run alone may come first
+  const admin = k.admin();
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(MATCH_EVENTS_TOPIC);
@@ -154,15 +158,18 @@ describe('match logs: Kafka to Elasticsearch (real broker, real node)', () => {
   }, 300_000);
 
   it('reads each event once: an indexer does not fetch again what it has indexed', async () => {
-    const ix = await startIndexer(uniqueName('group-once'));
+    // The group starts at the topic's end: from its beginning it would first index the 100k+
+    // events of the test before, which under load outlasted the deadline (the ES-outage test too).
+    const group = uniqueName('group-once');
+    await groupAtTopicEnd(group);
+    const ix = await startIndexer(group);
     const scrape = async () => samples(await (await fetch(`http://127.0.0.1:${ix.opsPort}/metrics`)).text());
     const indexed = async () => (await scrape()).get('arena_indexer_indexed_events_total') ?? 0;
     const lag = async () =>
       [...(await scrape())]
         .filter(([k]) => k.startsWith('arena_indexer_consumer_lag_messages{'))
         .reduce((n, [, v]) => n + v, 0);
-    // A new group starts at the beginning of the topic: wait until it has committed all of it.
-    await until('the new group to catch up', async () => (await lag()) === 0);
+    await until('the new group to report no lag', async () => (await lag()) === 0);
     const before = await indexed();
 
     const p = producer();
@@ -321,5 +328,64 @@ describe('match logs: Kafka to Elasticsearch (real broker, real node)', () => {
       })),
     );
     expect(letters.every((l) => l.reason.startsWith('strict_dynamic_mapping_exception'))).toBe(true);
+  }, 300_000);
+});
+
+describe('service logs through a Kafka that stops and comes back (real broker, real node)', () => {
+  it('lines logged while Kafka is down wait in the bounded buffer (the overflow counted), then are indexed', async () => {
+    const ix = await startIndexer(uniqueName('group-svclogs'));
+    const instance = uniqueName('rs-svclogs');
+    const stdout: string[] = [];
+    const { log, shipper, stop } = createServiceLogger(
+      'room-server',
+      instance,
+      {
+        log: { level: 'info' },
+        kafka: { brokers: [kafka.env.KAFKA_BROKERS!], clientId: 'test' },
+        serviceLogs: { enabled: true, bufferLines: 50, partitions: 3, retentionDays: 7 },
+      },
+      { write: (line: string) => void stdout.push(line) },
+    );
+    try {
+      log.warn({ roomId: 'r-before' }, 'before the outage');
+      expect(await shipper!.flushed(60_000)).toBe(true);
+      await kafka.halt();
+      try {
+        for (let i = 0; i < 80; i++) log.warn({ roomId: `r-${i}`, i }, 'during the outage');
+        // The logging calls returned at once; the buffer holds its bound, the rest are counted.
+        expect(shipper!.pending).toBe(50);
+        expect(shipper!.dropped).toBe(30);
+      } finally {
+        await kafka.resume();
+      }
+      expect(await shipper!.flushed(120_000)).toBe(true);
+      expect(shipper!.dropped).toBe(30);
+      // Every line is on stdout, dropped or not.
+      expect(stdout.filter((l) => l.includes('during the outage'))).toHaveLength(80);
+
+      const ours = async () => {
+        await es.indices.refresh({ index: `${SERVICE_LOGS_INDEX_PREFIX}*`, ignore_unavailable: true });
+        const r = await es.search<{ roomId: string; msg: string }>({
+          index: `${SERVICE_LOGS_INDEX_PREFIX}*`,
+          ignore_unavailable: true,
+          query: { term: { instance } },
+          size: 200,
+        });
+        return r.hits.hits.map((h) => h._source!);
+      };
+      await until('the 51 shipped lines searchable', async () => (await ours()).length >= 51);
+      const docs = await ours();
+      expect(docs).toHaveLength(51);
+      // The oldest 50 of the outage were kept (new ones are dropped when the buffer is full).
+      expect(new Set(docs.map((d) => d.roomId))).toEqual(
+        new Set(['r-before', ...Array.from({ length: 50 }, (_, i) => `r-${i}`)]),
+      );
+      const indexed = samples(await (await fetch(`http://127.0.0.1:${ix.opsPort}/metrics`)).text()).get(
+        'arena_indexer_service_log_lines_indexed_total',
+      );
+      expect(indexed).toBeGreaterThanOrEqual(51);
+    } finally {
+      await stop(5_000);
+    }
   }, 300_000);
 });
