@@ -13,6 +13,8 @@ export interface BotOptions {
   queue: string;
   /** How the bot plays the game of its queue's mode (default: the reference game's brain). */
   brain?: BrainFactory;
+  /** That game's name: its matches and round trips are also reported by game. */
+  game?: string;
   inputHz: number;
   stats: WorkerStats;
   random: () => number;
@@ -152,7 +154,7 @@ export class Bot {
       this.queueAnswered = true;
       clearTimeout(this.answerTimer);
       if (this.phase !== 'queued') return;
-      stats.matchFound(m.matchId, performance.now() - this.queuedAt);
+      stats.matchFound(m.matchId, performance.now() - this.queuedAt, this.o.game);
       this.phase = 'joining'; // the SDK joins the room by itself
     });
     on('joined', (j) => {
@@ -171,7 +173,7 @@ export class Bot {
       const now = performance.now();
       for (const [seq, sentAt] of this.pending) {
         if (seq > acked) break;
-        stats.roundTrip((now - sentAt) * 1000);
+        stats.roundTrip((now - sentAt) * 1000, this.o.game);
         this.pending.delete(seq);
       }
     });

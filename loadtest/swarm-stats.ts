@@ -52,8 +52,12 @@ export interface WorkerSnapshot {
   errors: Record<string, number>;
   matchesFound: string[];
   matchesEnded: string[];
+  /** The game of each match in matchesFound, for the swarms that play several games. */
+  matchGames: Record<string, string>;
   /** HdrHistograms, compressed base64: round trips (µs) and times to match (ms) since the last snapshot. */
   latency: string;
+  /** Round trips (µs) since the last snapshot by game (compressed base64), when bots said their game. */
+  latencyByGame: Record<string, string>;
   timeToMatch: string;
   /** The worker's own event-loop delay p99 since the last snapshot, ms. */
   loopLagMs: number;
@@ -78,20 +82,29 @@ export class WorkerStats {
   };
   private readonly errors: Record<string, number> = {};
   private latency = latencyHistogram();
+  private readonly latencyByGame = new Map<string, hdr.Histogram>();
   private timeToMatch = timeToMatchHistogram();
   private found: string[] = [];
+  private matchGames: Record<string, string> = {};
   private ended: string[] = [];
 
   error(kind: string): void {
     this.errors[kind] = (this.errors[kind] ?? 0) + 1;
   }
 
-  roundTrip(micros: number): void {
-    this.latency.recordValue(Math.max(1, Math.round(micros)));
+  /** An input's round trip; `game`: the game the bot plays (a turn-based game's wait for its tick is its own). */
+  roundTrip(micros: number, game?: string): void {
+    const value = Math.max(1, Math.round(micros));
+    this.latency.recordValue(value);
+    if (game === undefined) return;
+    let h = this.latencyByGame.get(game);
+    if (!h) this.latencyByGame.set(game, (h = latencyHistogram()));
+    h.recordValue(value);
   }
 
-  matchFound(matchId: string, waitedMs: number): void {
+  matchFound(matchId: string, waitedMs: number, game?: string): void {
     this.found.push(matchId);
+    if (game !== undefined) this.matchGames[matchId] = game;
     this.timeToMatch.recordValue(Math.max(1, Math.round(waitedMs)));
   }
 
@@ -107,12 +120,18 @@ export class WorkerStats {
       errors: { ...this.errors },
       matchesFound: this.found,
       matchesEnded: this.ended,
+      matchGames: this.matchGames,
       latency: hdr.encodeIntoCompressedBase64(this.latency),
+      latencyByGame: Object.fromEntries(
+        [...this.latencyByGame].map(([game, h]) => [game, hdr.encodeIntoCompressedBase64(h)]),
+      ),
       timeToMatch: hdr.encodeIntoCompressedBase64(this.timeToMatch),
     };
     this.found = [];
+    this.matchGames = {};
     this.ended = [];
     this.latency.reset();
+    for (const h of this.latencyByGame.values()) h.reset();
     this.timeToMatch.reset();
     return out;
   }
@@ -169,6 +188,11 @@ export interface SwarmSummary {
   messagesOutPerS: number;
   /** Input-to-state round trip, milliseconds. */
   latencyMs: Percentiles;
+  /**
+   * By game, when the bots play more than one or say theirs: matches and round trips (a
+   * turn-based game at 2 ticks a second acknowledges an input up to 500 ms later by design).
+   */
+  byGame: Record<string, { matchesStarted: number; matchesFinished: number; latencyMs: Percentiles }>;
   /** Queue to match found, milliseconds. */
   timeToMatchMs: Percentiles;
   errors: Record<string, number>;
@@ -184,9 +208,12 @@ export class SwarmTotals {
   readonly timeline: TimelinePoint[] = [];
   private readonly latest = new Map<number, WorkerSnapshot>();
   private readonly latency = latencyHistogram();
+  private readonly latencyByGame = new Map<string, hdr.Histogram>();
   private readonly timeToMatch = timeToMatchHistogram();
   private second = latencyHistogram();
   private readonly started = new Set<string>();
+  /** match id -> game, for the matches whose game a bot said. */
+  private readonly gameOfMatch = new Map<string, string>();
   private readonly finished = new Set<string>();
   private matchesThisSecond = 0;
   private lagThisSecond = 0;
@@ -207,6 +234,12 @@ export class SwarmTotals {
     this.latency.add(rtts);
     this.second.add(rtts);
     this.timeToMatch.add(hdr.decodeFromCompressedBase64(s.timeToMatch));
+    for (const [game, encoded] of Object.entries(s.latencyByGame)) {
+      let h = this.latencyByGame.get(game);
+      if (!h) this.latencyByGame.set(game, (h = latencyHistogram()));
+      h.add(hdr.decodeFromCompressedBase64(encoded));
+    }
+    for (const [id, game] of Object.entries(s.matchGames)) this.gameOfMatch.set(id, game);
     for (const id of s.matchesFound) {
       if (this.started.has(id)) continue;
       this.started.add(id);
@@ -280,12 +313,32 @@ export class SwarmTotals {
       messagesInPerS: counters.messagesIn / durationS,
       messagesOutPerS: counters.messagesOut / durationS,
       latencyMs: percentiles(this.latency, 1000),
+      byGame: this.byGame(),
       timeToMatchMs: percentiles(this.timeToMatch, 1),
       errors,
       protocolErrors: protocolErrorCount(errors),
       latencyBuckets: this.buckets(),
       generatorLagMs: this.worstLag,
     };
+  }
+
+  private byGame(): SwarmSummary['byGame'] {
+    const games = new Set([...this.gameOfMatch.values(), ...this.latencyByGame.keys()]);
+    const count = (ids: Set<string>, game: string) =>
+      [...ids].filter((id) => this.gameOfMatch.get(id) === game).length;
+    return Object.fromEntries(
+      [...games].sort().map((game) => {
+        const h = this.latencyByGame.get(game);
+        return [
+          game,
+          {
+            matchesStarted: count(this.started, game),
+            matchesFinished: count(this.finished, game),
+            latencyMs: h ? percentiles(h, 1000) : percentiles(latencyHistogram(), 1000),
+          },
+        ];
+      }),
+    );
   }
 
   /** Round trips in doubling buckets (up to 0.25 ms, 0.5 ms, 1 ms, ... ~1 min), for the histogram plot. */

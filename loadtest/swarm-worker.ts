@@ -49,6 +49,7 @@ function start(indexes: number[], o: SwarmOptions): void {
       queue,
       // The brain of the game the queue's mode plays (parseSwarmOptions checked there is one).
       brain: brainFor(o.games[queue]!),
+      game: o.games[queue],
       // The modes the matchmakers run (--modes, else MATCHMAKER_MODES, else their defaults).
       maxQueueWaitMs: modeOfQueue(queue, o.modes)?.maxWaitMs,
       inputHz: o.inputHz,

@@ -1,4 +1,4 @@
-import type { SwarmSummary } from '../swarm-stats.js';
+import type { Percentiles, SwarmSummary } from '../swarm-stats.js';
 import { fmtBytes, fmtInt, fmtMs, fmtRate } from './format.js';
 
 function table(rows: string[][]): string {
@@ -18,6 +18,18 @@ export function summaryTable(
   const l = s.latencyMs;
   const t = s.timeToMatchMs;
   const errors = Object.entries(s.errors).sort((a, b) => b[1] - a[1]);
+  // With more than one game, each its own row: a turn-based game's round trip waits for its
+  // slow tick by design, and would hide the other game's in the pooled percentiles.
+  const games = Object.keys(s.byGame).length > 1 ? Object.entries(s.byGame) : [];
+  const row = (label: string, p: Percentiles) => [
+    label,
+    fmtInt(p.count),
+    fmtMs(p.p50),
+    fmtMs(p.p90),
+    fmtMs(p.p99),
+    fmtMs(p.p999),
+    fmtMs(p.max),
+  ];
   return [
     '',
     `Bot swarm: ${fmtInt(s.bots)} bots for ${s.durationS.toFixed(0)} s, ${context.workers} worker process(es), queues ${context.queues.join(', ')}`,
@@ -25,24 +37,9 @@ export function summaryTable(
     '',
     table([
       ['', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'],
-      [
-        'input -> state round trip (ms)',
-        fmtInt(l.count),
-        fmtMs(l.p50),
-        fmtMs(l.p90),
-        fmtMs(l.p99),
-        fmtMs(l.p999),
-        fmtMs(l.max),
-      ],
-      [
-        'time to match (ms)',
-        fmtInt(t.count),
-        fmtMs(t.p50),
-        fmtMs(t.p90),
-        fmtMs(t.p99),
-        fmtMs(t.p999),
-        fmtMs(t.max),
-      ],
+      row('input -> state round trip (ms)', l),
+      ...games.map(([game, g]) => row(`  ${game}`, g.latencyMs)),
+      row('time to match (ms)', t),
     ]),
     '',
     table([
@@ -50,6 +47,11 @@ export function summaryTable(
       ['bots connected (peak)', fmtInt(s.peakConnected), ''],
       ['matches started', fmtInt(s.matchesStarted), fmtRate(s.matchesStarted / s.durationS)],
       ['matches finished', fmtInt(s.matchesFinished), fmtRate(s.matchesFinished / s.durationS)],
+      ...games.map(([game, g]) => [
+        `  ${game}: started / finished`,
+        `${fmtInt(g.matchesStarted)} / ${fmtInt(g.matchesFinished)}`,
+        '',
+      ]),
       ['messages client -> server', fmtInt(s.counters.messagesOut), fmtRate(s.messagesOutPerS)],
       ['messages server -> client', fmtInt(s.counters.messagesIn), fmtRate(s.messagesInPerS)],
       ['bytes client -> server', fmtBytes(s.counters.bytesOut), fmtBytes(s.counters.bytesOut / s.durationS)],

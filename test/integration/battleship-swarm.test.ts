@@ -76,6 +76,13 @@ describe('bot swarm on Battleship (the swarm picks the bot by the game of the qu
     const { started, finished } = totals!.matchIds();
     expect(finished.length, 'Battleship matches the bots saw end').toBeGreaterThan(0);
     expect(s.latencyMs.count, 'shots acknowledged by the room').toBeGreaterThan(0);
+    // The report says which game: every match and round trip here is Battleship's.
+    expect(Object.keys(s.byGame)).toEqual(['battleship']);
+    expect(s.byGame.battleship).toMatchObject({
+      matchesStarted: started.length,
+      matchesFinished: finished.length,
+    });
+    expect(s.byGame.battleship!.latencyMs.count).toBe(s.latencyMs.count);
 
     // Each of those is a Battleship room the room server ended with a result: a fleet sunk, a
     // winner and a loser (not a forfeit by missed turns, nor a player who left).

@@ -64,6 +64,38 @@ describe('swarm statistics', () => {
     expect(html.match(/<svg/g)).toHaveLength(4);
   });
 
+  it('reports each game apart when the bots play several: matches and round trips', () => {
+    const a = new WorkerStats();
+    const b = new WorkerStats();
+    for (let i = 0; i < 100; i++) a.roundTrip(20_000, 'arena'); // 20 ms
+    for (let i = 0; i < 10; i++) b.roundTrip(400_000, 'battleship'); // 400 ms: a 2 Hz tick
+    a.matchFound('m1', 100, 'arena');
+    a.matchFound('m2', 100, 'arena');
+    b.matchFound('m3', 100, 'battleship');
+    a.matchFound('m3', 100, 'battleship'); // the other bot of m3, in another worker
+    b.matchEnded('m3');
+    const totals = new SwarmTotals(4, 0);
+    totals.add(0, a.snapshot({ connected: 2, queued: 0, playing: 2 }, 0));
+    totals.add(1, b.snapshot({ connected: 2, queued: 0, playing: 2 }, 0));
+    const s = totals.summary(1_000);
+    expect(s.latencyMs.count).toBe(110);
+    expect(Object.keys(s.byGame)).toEqual(['arena', 'battleship']);
+    expect(s.byGame.arena).toMatchObject({ matchesStarted: 2, matchesFinished: 0 });
+    expect(s.byGame.battleship).toMatchObject({ matchesStarted: 1, matchesFinished: 1 });
+    expect(s.byGame.arena!.latencyMs.count).toBe(100);
+    expect(s.byGame.arena!.latencyMs.p99).toBeCloseTo(20, 0);
+    expect(s.byGame.battleship!.latencyMs.p50).toBeCloseTo(400, -1);
+    const table = summaryTable(s, {
+      gateways: ['ws://g/ws'],
+      queues: ['duel.eu', 'battle.eu'],
+      workers: 2,
+      generatorCpu: 0,
+    });
+    expect(table).toMatch(/^ {2}arena\s+100\s+20/m);
+    expect(table).toMatch(/^ {2}battleship\s+10\s+40[0-9]/m);
+    expect(table).toMatch(/^ {2}battleship: started \/ finished\s+1 \/ 1/m);
+  });
+
   it('reports the true percentiles of known data, not just ordered numbers', () => {
     const w = new WorkerStats();
     // 990 round trips of 10 ms and 10 of 1 s: the median and p99 are 10 ms, p99.9 and max 1 s.
