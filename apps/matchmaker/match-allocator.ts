@@ -20,11 +20,14 @@ export interface MatchAllocatorOptions {
 
 /** Match records and index entries are kept this long. */
 export const KEEP_RECORDS_MS = 24 * 3_600_000;
+/** Matches finalized per script call: bounds how long one call holds Redis. */
+const FINALIZE_CHUNK = 200;
 
 /**
  * Allocates a pass's claimed matches together: one read of the live room servers, then one
- * pipeline with, per match, its room's owner (a server hosting the mode's game), its roster and
- * its finalize (which records the match only while every claim is still the pass's own).
+ * pipeline with, per match, its room's owner (a server hosting the mode's game) and its roster,
+ * then the finalize of up to FINALIZE_CHUNK matches per script call (each recorded only while
+ * every claim is still the pass's own).
  */
 export class MatchAllocator {
   constructor(private readonly o: MatchAllocatorOptions) {}
@@ -87,20 +90,39 @@ export class MatchAllocator {
           },
           mode.joinDeadlineMs + 600_000,
         );
-        this.o.store.queueFinalize(pipeline, token, record, KEEP_RECORDS_MS, mode.joinDeadlineMs + 60_000);
+      }
+      for (let i = 0; i < placed.length; i += FINALIZE_CHUNK) {
+        this.o.store.queueFinalize(
+          pipeline,
+          token,
+          placed.slice(i, i + FINALIZE_CHUNK).map((p) => p.record),
+          KEEP_RECORDS_MS,
+          mode.joinDeadlineMs + 60_000,
+        );
       }
       const results = (await pipeline.exec()) ?? [];
+      // Replies: owner and roster per match, then one list of finalize answers per chunk.
+      const finalized = results.slice(placed.length * 2).flatMap(([err, done], chunk) => {
+        const size = Math.min(FINALIZE_CHUNK, placed.length - chunk * FINALIZE_CHUNK);
+        return err ? new Array<unknown>(size).fill(err) : (done as number[]);
+      });
       let recorded = 0;
       const failedMatches: FoundMatch[] = [];
       placed.forEach(({ match, record }, i) => {
-        // Three commands per match; the finalize's answer decides.
-        const [err, done] = results[i * 3 + 2] ?? [new Error('no reply')];
-        const failed = results.slice(i * 3, i * 3 + 3).find(([e]) => e)?.[0] ?? err;
-        if (failed) {
-          this.o.redisFailures.record('allocate', failed, { queue, matchId: record.matchId });
+        const done = finalized[i];
+        if (done === undefined || done instanceof Error) {
+          this.o.redisFailures.record('allocate', done ?? new Error('no reply'), {
+            queue,
+            matchId: record.matchId,
+          });
           failedMatches.push(match);
           return;
         }
+        // The match stands even if its room's owner or roster write failed (the gateways place a
+        // room without an owner record; one without a roster opens to anyone who joins).
+        const writeError = results[i * 2]?.[0] ?? results[i * 2 + 1]?.[0];
+        if (writeError)
+          this.o.redisFailures.record('allocate', writeError, { queue, matchId: record.matchId });
         if (done !== 1) {
           // Our claims expired and went back to the queue meanwhile: this match never happened.
           this.o.log.warn(

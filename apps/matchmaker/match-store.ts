@@ -67,42 +67,64 @@ end
 return results`,
 );
 
-const FINALIZE = new LuaScript(
-  'arenaMmFinalize',
+const FINALIZE_MATCHES = new LuaScript(
+  'arenaMmFinalizeMatches',
   `
--- The match exists only if every claim is still ours: record, player states and the
--- notification happen together or not at all. Returns 1, or 0 when a claim was lost.
+-- Records claimed matches, each only if every one of its claims is still ours: record, player
+-- states and the notification happen together or not at all. Returns 1 per match recorded,
+-- 0 per match that lost a claim meanwhile (it never happened), in order.
 -- KEYS[1] claimed   sorted set: claimed ticket id -> claim deadline
 -- KEYS[2] claims    hash: claimed ticket id -> claim token
 -- KEYS[3] tickets   hash: ticket id -> ticket JSON
 -- KEYS[4] matches   sorted set: match id -> creation time
 -- KEYS[5] outcomes  sorted set: "ticketId|match:<id>" -> time
--- KEYS[6] match     string: the match record
--- KEYS[7..] the match's player state hashes
--- ARGV[1] token  ARGV[2] createdAt  ARGV[3] record JSON  ARGV[4] matchId  ARGV[5] matchTtlMs
--- ARGV[6] playerTtlMs  ARGV[7] events channel  ARGV[8] event JSON  ARGV[9] roomId
--- ARGV[10] queue  ARGV[11] teams JSON  ARGV[12..] the match's ticket ids
-local claimed, claims, tickets, matches, outcomes, match = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local token, createdAt, record, matchId, matchTtlMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local playerTtlMs, channel, event, roomId, queue, teams = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
-for i = 12, #ARGV do
-  if redis.call('HGET', claims, ARGV[i]) ~= token then return 0 end
+-- ARGV[1] token        the claim token
+-- ARGV[2] createdAt    the matches' creation time (ms)
+-- ARGV[3] matchTtlMs   how long a match record is kept
+-- ARGV[4] playerTtlMs  how long a player's matched state is kept
+-- ARGV[5] channel      events channel
+-- ARGV[6] matchPrefix  match record key = matchPrefix .. match id (same {mm} slot)
+-- ARGV[7] playerPrefix player state key = playerPrefix .. player id (same {mm} slot)
+-- ARGV[8] queue
+-- ARGV[9..] per match: matchId, roomId, record JSON, event JSON, teams JSON,
+--           ticket count, ticket ids, player count, player ids
+local claimed, claims, tickets, matches, outcomes = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local token, createdAt, matchTtlMs, playerTtlMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local channel, matchPrefix, playerPrefix, queue = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local results = {}
+local i = 9
+while i <= #ARGV do
+  local matchId, roomId, record, event, teams = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local nTickets = tonumber(ARGV[i + 5])
+  local firstTicket = i + 6
+  local nPlayers = tonumber(ARGV[firstTicket + nTickets])
+  local firstPlayer = firstTicket + nTickets + 1
+  i = firstPlayer + nPlayers
+  local ours = true
+  for t = firstTicket, firstTicket + nTickets - 1 do
+    if redis.call('HGET', claims, ARGV[t]) ~= token then ours = false break end
+  end
+  if ours then
+    for t = firstTicket, firstTicket + nTickets - 1 do
+      local id = ARGV[t]
+      redis.call('ZREM', claimed, id)
+      redis.call('HDEL', claims, id)
+      redis.call('HDEL', tickets, id)
+      redis.call('ZADD', outcomes, createdAt, id .. '|match:' .. matchId)
+    end
+    redis.call('SET', matchPrefix .. matchId, record, 'PX', matchTtlMs)
+    redis.call('ZADD', matches, createdAt, matchId)
+    for p = firstPlayer, firstPlayer + nPlayers - 1 do
+      local key = playerPrefix .. ARGV[p]
+      redis.call('DEL', key)
+      redis.call('HSET', key, 'state', 'matched', 'match', matchId, 'room', roomId, 'queue', queue, 'teams', teams)
+      redis.call('PEXPIRE', key, playerTtlMs)
+    end
+    redis.call('PUBLISH', channel, event)
+  end
+  results[#results + 1] = ours and 1 or 0
 end
-for i = 12, #ARGV do
-  redis.call('ZREM', claimed, ARGV[i])
-  redis.call('HDEL', claims, ARGV[i])
-  redis.call('HDEL', tickets, ARGV[i])
-  redis.call('ZADD', outcomes, createdAt, ARGV[i] .. '|match:' .. matchId)
-end
-redis.call('SET', match, record, 'PX', matchTtlMs)
-redis.call('ZADD', matches, createdAt, matchId)
-for i = 7, #KEYS do
-  redis.call('DEL', KEYS[i])
-  redis.call('HSET', KEYS[i], 'state', 'matched', 'match', matchId, 'room', roomId, 'queue', queue, 'teams', teams)
-  redis.call('PEXPIRE', KEYS[i], playerTtlMs)
-end
-redis.call('PUBLISH', channel, event)
-return 1`,
+return results`,
 );
 
 const PUT_BACK = new LuaScript(
@@ -188,7 +210,7 @@ export class MatchStore {
     private readonly keys: MatchmakingKeys,
   ) {
     this.playerKeyPrefix = keys.player('');
-    for (const s of [OLDEST, CLAIM_MATCHES, FINALIZE, PUT_BACK, TIME_OUT]) s.defineOn(redis);
+    for (const s of [OLDEST, CLAIM_MATCHES, FINALIZE_MATCHES, PUT_BACK, TIME_OUT]) s.defineOn(redis);
   }
 
   /** The `count` oldest waiting tickets of the queue, oldest first, in one call. */
@@ -230,51 +252,56 @@ export class MatchStore {
   }
 
   /**
-   * Queues the finalize of one match (its result: 1, or 0 when a claim was lost meanwhile: the
-   * match never happened).
+   * Queues the finalize of matches of one queue claimed with `token`, created at the same time
+   * (one script call; its result: 1 per match recorded, 0 per match that lost a claim meanwhile
+   * and never happened).
    */
   queueFinalize(
     pipeline: ChainableCommander,
     token: string,
-    match: MatchRecord,
+    records: MatchRecord[],
     matchTtlMs: number,
     playerTtlMs: number,
   ): void {
     const k = this.keys;
-    const players = match.teams.flat();
-    const event: MatchmakingEvent = {
-      type: 'match_found',
-      players,
-      matchId: match.matchId,
-      roomId: match.roomId,
-      queue: match.queue,
-      teams: match.teams,
-    };
-    FINALIZE.queue(
-      pipeline,
-      [
-        k.claimed(match.queue),
-        k.claims(match.queue),
-        k.tickets,
-        k.matches,
-        k.outcomes,
-        k.match(match.matchId),
-        ...players.map((p) => k.player(p)),
-      ],
-      [
-        token,
-        match.createdAt,
-        JSON.stringify(match),
+    const first = records[0];
+    if (!first) return;
+    const args: (string | number)[] = [
+      token,
+      first.createdAt,
+      matchTtlMs,
+      playerTtlMs,
+      k.events,
+      k.match(''),
+      this.playerKeyPrefix,
+      first.queue,
+    ];
+    for (const match of records) {
+      const players = match.teams.flat();
+      const event: MatchmakingEvent = {
+        type: 'match_found',
+        players,
+        matchId: match.matchId,
+        roomId: match.roomId,
+        queue: match.queue,
+        teams: match.teams,
+      };
+      args.push(
         match.matchId,
-        matchTtlMs,
-        playerTtlMs,
-        k.events,
-        JSON.stringify(event),
         match.roomId,
-        match.queue,
+        JSON.stringify(match),
+        JSON.stringify(event),
         JSON.stringify(match.teams),
+        match.tickets.length,
         ...match.tickets.map((t) => t.id),
-      ],
+        players.length,
+        ...players,
+      );
+    }
+    FINALIZE_MATCHES.queue(
+      pipeline,
+      [k.claimed(first.queue), k.claims(first.queue), k.tickets, k.matches, k.outcomes],
+      args,
     );
   }
 

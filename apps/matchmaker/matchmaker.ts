@@ -23,10 +23,14 @@ export interface MatchmakerOptions {
 }
 
 /**
- * Tickets a pass reads and matches in memory: the oldest of the queue (their priority). Bounds a
- * pass's read (about 150 bytes of JSON a ticket) and its claim call.
+ * Tickets a pass reads and matches in memory: the oldest of the queue (their priority). The
+ * size adapts so that allocating a pass's matches takes at most a quarter of the claim timeout
+ * (a slower Redis gets smaller passes, so claims never expire while their matches are being
+ * recorded), between these bounds; the maximum bounds a read (about 150 bytes of JSON a ticket).
  */
-const TICKETS_PER_PASS = 4_000;
+const MAX_TICKETS_PER_PASS = 4_000;
+const MIN_TICKETS_PER_PASS = 64;
+const FIRST_TICKETS_PER_PASS = 1_000;
 const SWEEP_EVERY_MS = 250;
 /** After failed passes (Redis away) a queue's next pass waits up to this long. */
 const MAX_FAILURE_DELAY_MS = 2_000;
@@ -44,6 +48,8 @@ export class Matchmaker {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Per queue, the allocation of the last pass's matches, while it runs. */
   private readonly allocating = new Map<string, Promise<number>>();
+  /** Per queue, how many tickets the next pass reads (adapted to how long allocations take). */
+  private readonly passSize = new Map<string, number>();
   private readonly sweptAt = new Map<string, number>();
   /** Passes in a row that failed, per queue: the next one backs off. */
   private readonly failedPasses = new Map<string, number>();
@@ -78,27 +84,43 @@ export class Matchmaker {
    */
   async pass(queue: string, now = Date.now()): Promise<number> {
     const mode = modeOfQueue(queue, this.o.modes)!;
-    const pool = await this.o.store.oldest(queue, TICKETS_PER_PASS);
+    const size = this.passSize.get(queue) ?? FIRST_TICKETS_PER_PASS;
+    const pool = await this.o.store.oldest(queue, size);
     const found = findMatches(pool, mode, now);
     if (found.length === 0) return 0;
+    // The previous pass's allocation ran beside this pass's read and matching; it ends before
+    // this pass claims, so claims never queue up behind a slow Redis (nor expire waiting).
+    await this.allocating.get(queue);
     const token = `${this.o.id}:${++this.claimSeq}`;
     const claimed = await this.o.store.claimMatches(
       queue,
       token,
-      now + this.o.claimTimeoutMs,
+      Date.now() + this.o.claimTimeoutMs,
       found.map((m) => m.tickets),
     );
     const won = found.filter((_, i) => claimed[i]);
     if (won.length < found.length) this.o.metrics.claimConflicts.inc({ queue }, found.length - won.length);
     if (won.length === 0) return 0;
-    await this.allocating.get(queue);
+    const started = performance.now();
     const allocation = this.allocator.allocate(queue, mode, token, won, now).finally(() => {
+      this.adaptPassSize(queue, size, performance.now() - started);
       if (this.allocating.get(queue) === allocation) this.allocating.delete(queue);
       this.inFlight.delete(allocation);
     });
     this.allocating.set(queue, allocation);
     this.inFlight.add(allocation);
     return won.length;
+  }
+
+  private adaptPassSize(queue: string, size: number, allocationMs: number): void {
+    const budget = this.o.claimTimeoutMs / 4;
+    const next =
+      allocationMs > budget
+        ? Math.max(MIN_TICKETS_PER_PASS, Math.floor(size / 2))
+        : allocationMs < budget / 2
+          ? Math.min(MAX_TICKETS_PER_PASS, Math.ceil(size * 1.25))
+          : size;
+    this.passSize.set(queue, next);
   }
 
   /** Housekeeping: stale claims back to the queue, overdue tickets out, old records trimmed. */

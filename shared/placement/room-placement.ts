@@ -35,9 +35,7 @@ export class RoomPlacement {
     private readonly redis: Redis,
     private readonly keys: RealtimeKeys,
     private readonly registry: RoomServerRegistry,
-  ) {
-    CLAIM.defineOn(redis);
-  }
+  ) {}
 
   /** The live room servers, for `chooseNew` over many new rooms at once. */
   live(): Promise<RoomServerInfo[]> {
@@ -56,9 +54,12 @@ export class RoomPlacement {
     return live.find((s) => s.id === chosen);
   }
 
-  /** Queues recording a new room's owner (as `ownerOf` would, expecting none); yields the owner. */
+  /**
+   * Queues recording a new room's owner: SET NX, what `ownerOf`'s claim does for a room with no
+   * owner (a new room's id is fresh, so it yields OK; null would mean someone recorded it first).
+   */
   queueRecordNew(pipeline: ChainableCommander, roomId: string, serverId: string): void {
-    CLAIM.queue(pipeline, [this.keys.roomOwner(roomId)], ['', serverId]);
+    pipeline.set(this.keys.roomOwner(roomId), serverId, 'NX');
   }
 
   /**

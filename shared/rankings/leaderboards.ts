@@ -4,6 +4,7 @@ import { GLOBAL_BOARD, REFERENCE_GAME, regionBoard, type RankingKeys } from './k
 import { RankingsError } from './rankings-error.js';
 import type { RedisClient } from './redis-client.js';
 import type { Season, Seasons } from './seasons.js';
+import { LuaScript } from '../redis/lua-script.js';
 
 export interface Standing {
   /** 1-based place on the board. */
@@ -28,10 +29,17 @@ export type LeaderboardAnswer =
   | { kind: 'seasons'; current: string; seasons: Season[] };
 
 // Rank and score in one round trip.
-const STANDING = `
-local rank = redis.call('ZREVRANK', KEYS[1], ARGV[1])
+const STANDING = new LuaScript(
+  'arenaLeaderboardStanding',
+  `
+-- A player's rank (0-based, best first) and score on a board, or {false, false} if absent.
+-- KEYS[1] board   sorted set: player -> encoded score
+-- ARGV[1] player
+local board, player = KEYS[1], ARGV[1]
+local rank = redis.call('ZREVRANK', board, player)
 if not rank then return {false, false} end
-return {rank, redis.call('ZSCORE', KEYS[1], ARGV[1])}`;
+return {rank, redis.call('ZSCORE', board, player)}`,
+);
 
 /**
  * Read side of the leaderboards, one set of boards per game (a query naming no game reads the
@@ -83,7 +91,7 @@ export class Leaderboards {
   }
 
   private async standingOf(key: string, player: string): Promise<Standing> {
-    const [rank, score] = (await this.redis.eval(STANDING, 1, key, player)) as [number | null, string | null];
+    const [rank, score] = (await STANDING.run(this.redis, [key], [player])) as [number | null, string | null];
     if (rank === null || score === null)
       throw new RankingsError('not_found', `player ${player} has no standing on this board`);
     const { points, achievedAtMs } = decodeScore(Number(score));

@@ -4,6 +4,7 @@ import { GLOBAL_BOARD, REFERENCE_GAME, regionBoard, type RankingKeys } from './k
 import type { RedisClient } from './redis-client.js';
 import { teamRanks } from './team-ranks.js';
 import type { Seasons } from './seasons.js';
+import { LuaScript } from '../redis/lua-script.js';
 import { DEFAULT_SKILL, displayRating, matchmakingRating, rateMatch, type Skill } from './skill.js';
 
 /** What one match did to ratings: stored, so a re-application redoes exactly the same. */
@@ -17,35 +18,55 @@ export interface AppliedMatch {
   players: Record<string, { before: Skill; after: Skill; display: number }>;
 }
 
-// Applies a match's new skills only if it was never applied and every player's skill is
-// still what the computation read (another match may have changed one meanwhile: then the
-// caller recomputes). Returns the stored outcome when it was applied before.
-const APPLY = `
-local done = redis.call('GET', KEYS[3])
+const APPLY = new LuaScript(
+  'arenaRatingsApply',
+  `
+-- Applies a match's new skills only if it was never applied and every player's skill is
+-- still what the computation read (another match may have changed one meanwhile: then the
+-- caller recomputes). Returns {'ok', outcome}, {'applied', stored outcome} when it was applied
+-- before, or {'conflict', player}.
+-- KEYS[1] skills   hash: player -> skill JSON
+-- KEYS[2] mmr      hash: player -> matchmaking rating
+-- KEYS[3] applied  string: this match's stored outcome (its presence: applied)
+-- ARGV[1] outcome JSON  ARGV[2] keepAppliedMs
+-- ARGV[3..] per player, 4 each: player, skill read (JSON or ''), new skill JSON, new rating
+local skills, mmr, applied = KEYS[1], KEYS[2], KEYS[3]
+local outcome, keepAppliedMs = ARGV[1], ARGV[2]
+local done = redis.call('GET', applied)
 if done then return {'applied', done} end
 local n = (#ARGV - 2) / 4
 for i = 0, n - 1 do
-  local current = redis.call('HGET', KEYS[1], ARGV[3 + i * 4]) or ''
-  if current ~= ARGV[4 + i * 4] then return {'conflict', ARGV[3 + i * 4]} end
+  local player, read = ARGV[3 + i * 4], ARGV[4 + i * 4]
+  local current = redis.call('HGET', skills, player) or ''
+  if current ~= read then return {'conflict', player} end
 end
 for i = 0, n - 1 do
-  redis.call('HSET', KEYS[1], ARGV[3 + i * 4], ARGV[5 + i * 4])
-  redis.call('HSET', KEYS[2], ARGV[3 + i * 4], ARGV[6 + i * 4])
+  local player, skill, rating = ARGV[3 + i * 4], ARGV[5 + i * 4], ARGV[6 + i * 4]
+  redis.call('HSET', skills, player, skill)
+  redis.call('HSET', mmr, player, rating)
 end
-redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
-return {'ok', ARGV[1]}`;
+redis.call('SET', applied, outcome, 'PX', keepAppliedMs)
+return {'ok', outcome}`,
+);
 
-// The low 32 bits of a score hold (2^32 - 1 - achievement second): a smaller remainder is later.
-const UPDATE_BOARD = `
+const UPDATE_BOARD = new LuaScript(
+  'arenaRatingsUpdateBoard',
+  `
+-- Writes each entry unless the board holds a later achievement of that player. The low 32 bits
+-- of a score hold (2^32 - 1 - achievement second): a smaller remainder is later.
+-- KEYS[1] board  sorted set: player -> encoded score
+-- ARGV[1..] pairs: score, player
+local board = KEYS[1]
 local shift = 4294967296
 for i = 1, #ARGV, 2 do
-  local current = redis.call('ZSCORE', KEYS[1], ARGV[i + 1])
-  local score = tonumber(ARGV[i])
+  local score, player = tonumber(ARGV[i]), ARGV[i + 1]
+  local current = redis.call('ZSCORE', board, player)
   if not current or (score % shift) <= (tonumber(current) % shift) then
-    redis.call('ZADD', KEYS[1], score, ARGV[i + 1])
+    redis.call('ZADD', board, score, player)
   end
 end
-return 1`;
+return 1`,
+);
 
 const KEEP_APPLIED_MS = 90 * 24 * 3_600_000;
 const MAX_ATTEMPTS = 20;
@@ -111,15 +132,10 @@ export class RatingStore {
         JSON.stringify(after[i]),
         String(matchmakingRating(after[i]!)),
       ]);
-      const [status, payload] = (await this.redis.eval(
-        APPLY,
-        3,
-        skillsKey,
-        this.keys.mmr(game),
-        appliedKey,
-        JSON.stringify(outcome),
-        String(KEEP_APPLIED_MS),
-        ...args,
+      const [status, payload] = (await APPLY.run(
+        this.redis,
+        [skillsKey, this.keys.mmr(game), appliedKey],
+        [JSON.stringify(outcome), KEEP_APPLIED_MS, ...args],
       )) as [string, string];
       if (status === 'conflict') continue;
       // An outcome stored before ratings were per game names no game: it was the reference game's.
@@ -143,7 +159,7 @@ export class RatingStore {
     ]);
     await Promise.all(
       boards.map((board) =>
-        this.redis.eval(UPDATE_BOARD, 1, this.keys.board(applied.season, board, applied.game), ...entries),
+        UPDATE_BOARD.run(this.redis, [this.keys.board(applied.season, board, applied.game)], entries),
       ),
     );
   }

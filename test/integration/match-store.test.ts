@@ -71,18 +71,20 @@ describe('MatchStore against real Redis', () => {
     store.queueFinalize(
       pipeline,
       'me:1',
-      {
-        matchId: 'm1',
-        queue,
-        roomId: 'm-m1',
-        createdAt: 2_000,
-        teams: [['p0'], ['p1']],
-        tickets: tickets.map((t) => ({ ...t, waitMs: 1, windowAtMatch: 50 })),
-      },
+      [
+        {
+          matchId: 'm1',
+          queue,
+          roomId: 'm-m1',
+          createdAt: 2_000,
+          teams: [['p0'], ['p1']],
+          tickets: tickets.map((t) => ({ ...t, waitMs: 1, windowAtMatch: 50 })),
+        },
+      ],
       60_000,
       60_000,
     );
-    expect(await pipeline.exec()).toEqual([[null, 1]]);
+    expect(await pipeline.exec()).toEqual([[null, [1]]]);
     expect(await redis.hget(keys.player('p0'), 'state')).toBe('matched');
   });
 });
