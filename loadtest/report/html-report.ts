@@ -14,6 +14,14 @@ export function htmlReport(
   const l = s.latencyMs;
   const rows = (pairs: [string, string][]) =>
     pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
+  // With more than one game, each its own round-trip row and match counts (as in the table).
+  const games = Object.keys(s.byGame).length > 1 ? Object.entries(s.byGame) : [];
+  const gameRows = games
+    .map(
+      ([game, g]) =>
+        `<tr><th>&nbsp;&nbsp;${esc(game)} (matches ${fmtInt(g.matchesStarted)} / ${fmtInt(g.matchesFinished)})</th><td>${fmtInt(g.latencyMs.count)}</td><td>${fmtMs(g.latencyMs.p50)}</td><td>${fmtMs(g.latencyMs.p90)}</td><td>${fmtMs(g.latencyMs.p99)}</td><td>${fmtMs(g.latencyMs.p999)}</td><td>${fmtMs(g.latencyMs.max)}</td></tr>`,
+    )
+    .join('\n');
   const bucketLabel = (ms: number) => (ms < 1 ? `≤${ms}` : `≤${ms >= 1000 ? `${ms / 1000}s` : ms}`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Arena bot swarm ${esc(context.startedAt)}</title>
@@ -32,6 +40,7 @@ export function htmlReport(
   ])}</table>
 <table><tr><th></th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>
 <tr><th>input → state round trip (ms)</th><td>${fmtInt(l.count)}</td><td>${fmtMs(l.p50)}</td><td>${fmtMs(l.p90)}</td><td>${fmtMs(l.p99)}</td><td>${fmtMs(l.p999)}</td><td>${fmtMs(l.max)}</td></tr>
+${gameRows}
 <tr><th>time to match (ms)</th><td>${fmtInt(s.timeToMatchMs.count)}</td><td>${fmtMs(s.timeToMatchMs.p50)}</td><td>${fmtMs(s.timeToMatchMs.p90)}</td><td>${fmtMs(s.timeToMatchMs.p99)}</td><td>${fmtMs(s.timeToMatchMs.p999)}</td><td>${fmtMs(s.timeToMatchMs.max)}</td></tr></table>
 ${barChart(
   'Input → state round trip (count per bucket, ms)',

@@ -94,6 +94,12 @@ describe('swarm statistics', () => {
     expect(table).toMatch(/^ {2}arena\s+100\s+20/m);
     expect(table).toMatch(/^ {2}battleship\s+10\s+40[0-9]/m);
     expect(table).toMatch(/^ {2}battleship: started \/ finished\s+1 \/ 1/m);
+    const html = htmlReport(s, totals.timeline, {
+      command: 'swarm',
+      startedAt: 'now',
+      gateways: ['ws://g/ws'],
+    });
+    expect(html).toMatch(/<th>&nbsp;&nbsp;battleship \(matches 1 \/ 1\)<\/th><td>10<\/td>/);
   });
 
   it('reports the true percentiles of known data, not just ordered numbers', () => {
