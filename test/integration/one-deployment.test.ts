@@ -96,19 +96,23 @@ function playBattleship(client: ArenaClient, seed: number, onShot: (shot: Shot) 
   client.on('state', act);
 }
 
-/** Plays the reference game as a chaser: runs at `target` and tags when close (3 points a tag). */
+/**
+ * Plays the reference game as a chaser: runs at `target` and tags when close (3 points a tag,
+ * so the match ends at the score limit long before its time limit). Driven by a timer, not by
+ * state updates: once both stand still the room sends none.
+ */
 function chase(client: ArenaClient, target: () => string): void {
-  let lastSent = 0;
-  client.on('state', () => {
+  const timer = setInterval(() => {
     const me = client.entities.get(`p:${client.playerId}`);
     const them = client.entities.get(`p:${target()}`);
-    if (!me || !them || Date.now() - lastSent < 100) return; // ~10 inputs/s, under the rate limit
+    if (!client.roomId || !me || !them) return;
     const dx = Number(them.x) - Number(me.x);
     const dy = Number(them.y) - Number(me.y);
     const d = Math.hypot(dx, dy) || 1;
-    lastSent = Date.now();
     client.sendInput({ mx: dx / d, my: dy / d, tag: d < 40 });
-  });
+  }, 100); // 10 inputs/s, under the gateway's rate limit
+  client.on('ended', () => clearInterval(timer));
+  client.on('disconnected', (e) => e.willReconnect || clearInterval(timer));
 }
 
 /** Every (x, y) pair a decoded value mentions, however nested, as "x,y". */
