@@ -19,7 +19,8 @@ const BULK_LINES = 1_000;
 
 /**
  * Kafka `arena.service-logs` -> Elasticsearch `arena-logs-YYYY.MM.DD`, at least once without
- * duplicates: a line's document id is its topic position, so a redelivered batch overwrites
+ * duplicates: a line's document id is its topic position (partition, offset, line in the
+ * message), so a redelivered batch overwrites
  * itself; offsets are committed only after Elasticsearch acknowledged the batch, and while it
  * is down the batch is retried with backoff. A line that can never be indexed (not JSON,
  * refused by the mapping) is counted in `rejected` and logged, then skipped: the service's
@@ -80,11 +81,14 @@ export class ServiceLogIndexer {
     const reasons = new Set<string>();
     const now = Date.now();
     for (const m of messages) {
-      const d = serviceLogDocument(m.value?.toString('utf8') ?? '', now);
-      if (typeof d === 'string') {
-        this.rejected++;
-        reasons.add(d);
-      } else docs.push({ ...d, id: `${partition}-${m.offset}` });
+      // A message holds one or more lines of one instance, newline-separated (the shipper packs them).
+      for (const [i, line] of (m.value?.toString('utf8') ?? '').split('\n').entries()) {
+        const d = serviceLogDocument(line, now);
+        if (typeof d === 'string') {
+          this.rejected++;
+          reasons.add(d);
+        } else docs.push({ ...d, id: `${partition}-${m.offset}-${i}` });
+      }
     }
     let refusedCount = 0;
     for (let i = 0; i < docs.length; i += BULK_LINES) {

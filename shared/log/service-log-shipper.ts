@@ -4,7 +4,14 @@ import { SERVICE_LOGS_TOPIC } from './service-log-index.js';
 
 /** A line longer than this is not shipped (counted as dropped): Kafka's default message limit is 1 MB. */
 export const MAX_SHIPPED_LINE_BYTES = 256 * 1024;
-const BATCH_LINES = 500;
+/** Lines per Kafka request. */
+const BATCH_LINES = 2_000;
+/**
+ * Lines are packed into Kafka messages of up to this many bytes, newline-separated: kafkajs
+ * spends ~15 µs of CPU per message, ten times what pino spends on a line, and a log burst
+ * must not cost the service its CPU.
+ */
+const MESSAGE_BYTES = 256 * 1024;
 const NOTICE_EVERY_MS = 10_000;
 
 export interface ServiceLogShipperOptions {
@@ -148,7 +155,7 @@ export class ServiceLogShipper {
         await producer.send({
           topic: SERVICE_LOGS_TOPIC,
           compression: CompressionTypes.GZIP,
-          messages: batch.map((value) => ({ key: this.o.key, value })),
+          messages: packLines(batch, MESSAGE_BYTES).map((value) => ({ key: this.o.key, value })),
         });
         this.lines.splice(0, batch.length);
         this.sent += batch.length;
@@ -197,4 +204,26 @@ export class ServiceLogShipper {
     this.producer = producer;
     return producer;
   }
+}
+
+/**
+ * Newline-joined groups of consecutive lines, each at most `maxBytes` (a longer line alone). The
+ * log indexer splits them again; a line never contains a newline (JSON escapes it).
+ */
+export function packLines(lines: readonly string[], maxBytes: number): string[] {
+  const packed: string[] = [];
+  let group: string[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const size = Buffer.byteLength(line) + 1;
+    if (group.length > 0 && bytes + size > maxBytes) {
+      packed.push(group.join('\n'));
+      group = [];
+      bytes = 0;
+    }
+    group.push(line);
+    bytes += size;
+  }
+  if (group.length > 0) packed.push(group.join('\n'));
+  return packed;
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceLogger } from '../../../shared/log/service-logger.js';
-import { MAX_SHIPPED_LINE_BYTES } from '../../../shared/log/service-log-shipper.js';
+import { MAX_SHIPPED_LINE_BYTES, packLines } from '../../../shared/log/service-log-shipper.js';
 
 /** A stdout stand-in that records lines and tells a waiter when one matches. */
 class Captured implements DestinationStream {
@@ -103,5 +103,22 @@ describe('service logger: stdout as before, plus a bounded buffer for Kafka', ()
     expect(shipper).toBeUndefined();
     expect(out.lines).toMatchObject([{ msg: 'hello', service: 'room-server', instance: 'rs-t' }]);
     await stop();
+  });
+});
+
+describe('packLines (several lines per Kafka message)', () => {
+  it('keeps every line, in order, in messages of at most the bound, a longer line alone', () => {
+    const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ i, msg: 'x'.repeat(i * 3) }));
+    lines.splice(20, 0, JSON.stringify({ big: 'y'.repeat(2_000) }));
+    const packed = packLines(lines, 500);
+    expect(packed.flatMap((m) => m.split('\n'))).toEqual(lines);
+    for (const m of packed) {
+      const parts = m.split('\n');
+      if (parts.length > 1) expect(Buffer.byteLength(m)).toBeLessThanOrEqual(500);
+    }
+    expect(packed).toContain(lines[20]); // the 2 kB line travels alone
+    expect(packed.length).toBeGreaterThan(3);
+    expect(packed.length).toBeLessThan(lines.length);
+    expect(packLines([], 500)).toEqual([]);
   });
 });
