@@ -6,6 +6,7 @@ import type { RosterStore } from '../../shared/rooms/roster.js';
 import { KEEP_RECORDS_MS, MatchAllocator } from './match-allocator.js';
 import type { MatchStore } from './match-store.js';
 import type { MatchmakerMetrics } from './metrics.js';
+import { FIRST_TICKETS_PER_PASS, nextPassSize } from './pass-size.js';
 import { findMatches } from './pool-matcher.js';
 
 export interface MatchmakerOptions {
@@ -22,15 +23,6 @@ export interface MatchmakerOptions {
   idleDelayMs: number;
 }
 
-/**
- * Tickets a pass reads and matches in memory: the oldest of the queue (their priority). The
- * size adapts so that allocating a pass's matches takes at most a quarter of the claim timeout
- * (a slower Redis gets smaller passes, so claims never expire while their matches are being
- * recorded), between these bounds; the maximum bounds a read (about 150 bytes of JSON a ticket).
- */
-const MAX_TICKETS_PER_PASS = 4_000;
-const MIN_TICKETS_PER_PASS = 64;
-const FIRST_TICKETS_PER_PASS = 1_000;
 const SWEEP_EVERY_MS = 250;
 /** After failed passes (Redis away) a queue's next pass waits up to this long. */
 const MAX_FAILURE_DELAY_MS = 2_000;
@@ -103,24 +95,13 @@ export class Matchmaker {
     if (won.length === 0) return 0;
     const started = performance.now();
     const allocation = this.allocator.allocate(queue, mode, token, won, now).finally(() => {
-      this.adaptPassSize(queue, size, performance.now() - started);
+      this.passSize.set(queue, nextPassSize(size, performance.now() - started, this.o.claimTimeoutMs));
       if (this.allocating.get(queue) === allocation) this.allocating.delete(queue);
       this.inFlight.delete(allocation);
     });
     this.allocating.set(queue, allocation);
     this.inFlight.add(allocation);
     return won.length;
-  }
-
-  private adaptPassSize(queue: string, size: number, allocationMs: number): void {
-    const budget = this.o.claimTimeoutMs / 4;
-    const next =
-      allocationMs > budget
-        ? Math.max(MIN_TICKETS_PER_PASS, Math.floor(size / 2))
-        : allocationMs < budget / 2
-          ? Math.min(MAX_TICKETS_PER_PASS, Math.ceil(size * 1.25))
-          : size;
-    this.passSize.set(queue, next);
   }
 
   /** Housekeeping: stale claims back to the queue, overdue tickets out, old records trimmed. */
