@@ -83,6 +83,7 @@ export class MatchAllocator {
             matchId: record.matchId,
             queue,
             ...(game === undefined ? {} : { game }),
+            ...(mode.options === undefined ? {} : { options: mode.options }),
             teams: match.teams,
             tickets: match.tickets.map((t) => ({ id: t.id, players: t.players, enqueuedAt: t.enqueuedAt })),
             joinDeadlineAt: now + mode.joinDeadlineMs,

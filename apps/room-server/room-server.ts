@@ -388,10 +388,11 @@ export class RoomServer {
       this.o.log.info({ roomId, tick: checkpoint.tick, game: game.name }, 'room restored from checkpoint');
     } else {
       const roster = await this.o.rosters.read(roomId);
-      const name = options.game ?? roster?.game ?? this.o.games[0]!.name;
+      // A matchmade room is its mode's: its game and options, never the first joiner's.
+      const name = (roster ? roster.game : options.game) ?? this.o.games[0]!.name;
       const game = this.gameNamed(name);
       if (!game) {
-        if (options.game === undefined && roster?.game === undefined)
+        if ((roster ? roster.game : options.game) === undefined)
           return { ok: false, code: ErrorCode.BadRoomOptions, message: `no game for room ${roomId}` };
         return {
           ok: false,
@@ -399,7 +400,7 @@ export class RoomServer {
           message: `room server ${this.o.id} does not host ${name}`,
         };
       }
-      const parsed = this.roomOptions(game, options.options);
+      const parsed = this.roomOptions(game, roster ? roster.options : options.options);
       if (typeof parsed === 'string')
         return { ok: false, code: ErrorCode.BadRoomOptions, message: `${game.name}: ${parsed}` };
       const bots = Math.min(options.bots, game.maxPlayers - 1);

@@ -4,6 +4,8 @@ import { gameOfMode, type ModeConfig } from './modes.js';
 export interface GameLimits {
   readonly name: string;
   readonly maxPlayers: number;
+  /** The game's own check of room options (a mode's options must pass it). */
+  parseOptions?(raw: unknown): unknown;
 }
 
 /**
@@ -28,6 +30,11 @@ export function modeGameProblems(
       );
       continue;
     }
+    if (mode.options !== undefined) {
+      const refused = optionsRefusal(game, mode.options);
+      if (refused !== undefined)
+        problems.push(`MATCHMAKER_MODES: mode "${name}": game "${gameName}" refuses its options: ${refused}`);
+    }
     const players = mode.teams * mode.teamSize;
     if (players > game.maxPlayers) {
       problems.push(
@@ -36,4 +43,15 @@ export function modeGameProblems(
     }
   }
   return problems;
+}
+
+/** Why the game refuses these room options, or undefined when it takes them. */
+function optionsRefusal(game: GameLimits, options: unknown): string | undefined {
+  if (!game.parseOptions) return 'the game takes no room options';
+  try {
+    const parsed = game.parseOptions(options);
+    return typeof parsed === 'string' ? parsed : undefined;
+  } catch (err) {
+    return `parseOptions threw: ${err instanceof Error ? err.message : String(err)}`;
+  }
 }

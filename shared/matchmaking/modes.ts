@@ -25,7 +25,16 @@ export interface ModeConfig {
   joinDeadlineMs: number;
   /** When someone does not join in time: drop them and play on, or end and re-queue the rest. */
   noShow: 'continue' | 'requeue';
+  /**
+   * Room options of the mode's rooms (plain JSON, at most MAX_MODE_OPTIONS_BYTES), given to
+   * the game's `parseOptions` when a match's room is created; the mode must name its game, and
+   * the matchmaker checks them with that game at start. Players' own join options never apply
+   * to a matchmade room.
+   */
+  options?: Record<string, unknown>;
 }
+
+export const MAX_MODE_OPTIONS_BYTES = 4096;
 
 /** The game a mode's rooms run; undefined: whatever the chosen room server runs first. */
 export function gameOfMode(mode: ModeConfig): string | undefined {
@@ -86,6 +95,13 @@ function parseMode(name: string, raw: unknown): ModeConfig {
   if (m?.noShow !== 'continue' && m?.noShow !== 'requeue')
     problems.push('noShow must be "continue" or "requeue"');
   if ((m?.teams ?? 0) * (m?.teamSize ?? 0) > 64) problems.push('at most 64 players per match');
+  if (m?.options !== undefined) {
+    if (typeof m.options !== 'object' || m.options === null || Array.isArray(m.options))
+      problems.push('options must be a JSON object');
+    else if (JSON.stringify(m.options).length > MAX_MODE_OPTIONS_BYTES)
+      problems.push(`options must be at most ${MAX_MODE_OPTIONS_BYTES} bytes of JSON`);
+    if (m.game === undefined) problems.push('options need the game they are for: name it in "game"');
+  }
   if (problems.length > 0) throw new InvalidValue(`mode "${name}": ${problems.join('; ')}`);
   return m as ModeConfig;
 }

@@ -11,6 +11,8 @@ export interface Roster {
   queue: string;
   /** The game the mode plays (absent: the room server's default game). */
   game?: string;
+  /** The mode's room options for the game's parseOptions (absent: the game's defaults). */
+  options?: Record<string, unknown>;
   teams: string[][];
   /** The tickets the players came from, so that a no-show re-queue keeps parties and priority. */
   tickets: { id: string; players: string[]; enqueuedAt: number }[];

@@ -171,15 +171,20 @@ export class ArenaCluster {
   }
 
   /** A connected SDK client; `gateways` are indexes, the first is used first. */
-  async client(gateways: number[]): Promise<ArenaClient> {
+  async client(gateways: number[], o: { autoJoinMatches?: boolean } = {}): Promise<ArenaClient> {
     return this.clientAt(
       gateways.map((i) => this.gatewayUrl(i)),
       this.httpUrl(gateways[0]!, ''),
+      o,
     );
   }
 
   /** A connected SDK client on any WebSocket URLs (a load balancer), logged in through `httpBase`. */
-  async clientAt(urls: string[], httpBase: string): Promise<ArenaClient> {
+  async clientAt(
+    urls: string[],
+    httpBase: string,
+    o: { autoJoinMatches?: boolean } = {},
+  ): Promise<ArenaClient> {
     const res = await fetch(`${httpBase}/auth/guest`, { method: 'POST', body: '{}' });
     if (!res.ok) throw new Error(`guest login failed: ${res.status}`);
     const { token } = (await res.json()) as { token: string };
@@ -188,6 +193,7 @@ export class ArenaCluster {
       token,
       webSocket: (url) => new WebSocket(url) as never,
       maxReconnectDelayMs: 300,
+      ...o,
     });
     this.clients.push(client);
     await client.connect();

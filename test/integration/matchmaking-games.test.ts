@@ -14,18 +14,26 @@ const duel: ModeConfig = {
   noShow: 'requeue',
 };
 const sprint: ModeConfig = { ...duel, game: 'arena-sprint' };
+// The mode's room options: a 7x7 board (the quick fixture's own default is 6x6, the game's 10x10).
+const battle: ModeConfig = { ...duel, game: 'battleship', options: { size: 7, ships: [3, 2] } };
+const BATTLESHIP = './test/fixtures/games/battleship-quick.ts';
 
-// rs-a hosts only arena, rs-b only arena-sprint; each mode names one of the two games.
+// rs-a hosts only arena, rs-b only arena-sprint, rs-c only battleship; each mode names one game.
 let cluster: ArenaCluster;
 beforeAll(async () => {
   cluster = await ArenaCluster.start({
     gateways: 1,
     roomServers: 0,
-    env: { MATCHMAKER_MODES: JSON.stringify({ duel, sprint }), MATCHMAKER_REGIONS: 'eu' },
+    env: {
+      MATCHMAKER_MODES: JSON.stringify({ duel, sprint, battle }),
+      MATCHMAKER_GAMES: `arena,arena-sprint,${BATTLESHIP}`,
+      MATCHMAKER_REGIONS: 'eu',
+    },
   });
   await Promise.all([
     cluster.startRoomServer('rs-a', { ROOM_GAMES: 'arena' }),
     cluster.startRoomServer('rs-b', { ROOM_GAMES: 'arena-sprint' }),
+    cluster.startRoomServer('rs-c', { ROOM_GAMES: BATTLESHIP }),
   ]);
   await cluster.startMatchmaker('mm-0');
 }, 120_000);
@@ -55,4 +63,23 @@ describe('a matchmaking mode names its game (real room servers, gateway, matchma
       b.close();
     }
   }, 240_000);
+
+  it("a mode's room options make its rooms, and a player's own join options cannot change a matchmade room", async () => {
+    // Neither auto-joins: a hostile first joiner asks for another game and a 12x12 board.
+    const a = await cluster.client([0], { autoJoinMatches: false });
+    const b = await cluster.client([0], { autoJoinMatches: false });
+    const found = waitForClient(a, 'matchFound', (m) => m !== undefined, 'battle matched', 30_000);
+    a.queue('battle.eu');
+    b.queue('battle.eu');
+    const match = (await found)!;
+    const roster = JSON.parse((await cluster.redis.get(cluster.keys.roomRoster(match.roomId)))!) as Roster;
+    expect(roster).toMatchObject({ game: 'battleship', options: { size: 7, ships: [3, 2] } });
+    await a.join(match.roomId, { bots: 0, game: 'arena', options: { size: 12 } });
+    await b.join(match.roomId);
+    expect(await cluster.roomOwner(match.roomId)).toBe('rs-c');
+    // The joined snapshot is the player's view of the room as created.
+    expect(a.entities.get('game')).toMatchObject({ k: 'game', size: 7 });
+    a.close();
+    b.close();
+  }, 120_000);
 });

@@ -44,6 +44,40 @@ describe('modes against the games they name', () => {
     ]);
   });
 
+  it("checks a mode's room options with its game's parseOptions, naming the mode, the game and the reason", () => {
+    const withOptions = [
+      ...games,
+      {
+        name: 'cards',
+        maxPlayers: 4,
+        parseOptions: (raw: unknown) =>
+          (raw as { decks?: unknown }).decks === 1 ? { decks: 1 } : 'decks must be 1',
+      },
+    ];
+    expect(
+      modeGameProblems(
+        {
+          ok: { ...duel, game: 'cards', options: { decks: 1 } },
+          refused: { ...duel, game: 'cards', options: { decks: 9 } },
+          none: { ...duel, options: { speed: 2 } },
+        },
+        withOptions,
+      ),
+    ).toEqual([
+      'MATCHMAKER_MODES: mode "refused": game "cards" refuses its options: decks must be 1',
+      'MATCHMAKER_MODES: mode "none": game "arena" refuses its options: the game takes no room options',
+    ]);
+  });
+
+  it('refuses mode options that are not a JSON object, are too large, or name no game', () => {
+    const raw = (options: unknown, game?: string) =>
+      JSON.stringify({ m: { ...DEFAULT_MODES.duel, ...(game ? { game } : {}), options } });
+    expect(() => parseModes(raw([1], 'cards'))).toThrow('options must be a JSON object');
+    expect(() => parseModes(raw({ pad: 'x'.repeat(5000) }, 'cards'))).toThrow('at most 4096 bytes');
+    expect(() => parseModes(raw({ decks: 1 }))).toThrow('options need the game they are for');
+    expect(parseModes(raw({ decks: 1 }, 'cards')).m!.options).toEqual({ decks: 1 });
+  });
+
   // Real processes started through tsx: seconds each on a loaded machine, not a speed check.
   // The check runs before the matchmaker connects to Redis, so none is needed here.
   it(
