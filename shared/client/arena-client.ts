@@ -56,6 +56,9 @@ export interface ArenaClientEvents extends Record<string, unknown> {
   protocolError: { reason: string };
 }
 
+/** Leaderboard requests one client may have waiting for their answers. */
+export const LEADERBOARD_MAX_PENDING = 64;
+
 const JOIN_ERRORS = new Set<string>([
   ErrorCode.RoomFull,
   ErrorCode.RoomEnded,
@@ -102,6 +105,8 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
   private connecting: Pending<void> | undefined;
   private joining: Pending<{ roomId: string; resumed: boolean }> | undefined;
   private readonly pings = new Map<number, (rtt: number) => void>();
+  private readonly leaderboards = new Map<number, Pending<unknown>>();
+  private nextRequestId = 0;
 
   constructor(private readonly o: ArenaClientOptions) {
     super();
@@ -172,6 +177,25 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
     });
   }
 
+  /**
+   * Asks for a leaderboard (the same queries as GET /leaderboard: `{ kind: 'top', limit: 10 }`,
+   * `{ kind: 'player', player }`, `{ kind: 'around', player, radius }`, `{ kind: 'friends',
+   * players }`, `{ kind: 'seasons' }`, each with optional `game`, `season` and `region`) and
+   * resolves with the answer's body, e.g. `{ game, season, board, standing }`. Rejects with the
+   * gateway's error (`bad_request`, `not_found`...), when the connection drops before the
+   * answer, or at once when LEADERBOARD_MAX_PENDING requests already wait.
+   */
+  leaderboard(query: Record<string, unknown>): Promise<unknown> {
+    if (this.leaderboards.size >= LEADERBOARD_MAX_PENDING)
+      return Promise.reject(new Error(`too many leaderboard requests waiting (${LEADERBOARD_MAX_PENDING})`));
+    if (!this.connected) return Promise.reject(new Error('not connected'));
+    const requestId = (this.nextRequestId = (this.nextRequestId + 1) >>> 0);
+    const pending = new Pending<unknown>();
+    this.leaderboards.set(requestId, pending);
+    this.send(encodeClientMessage({ type: 'leaderboard', requestId, query }));
+    return pending.promise;
+  }
+
   close(): void {
     this.closedByUser = true;
     this.ws?.close(CloseCode.Normal, 'client closed');
@@ -196,6 +220,10 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
       // Refused before its welcome with the resume token (expired, say: it is short-lived):
       // the next attempt uses the login token, which lasts the whole session.
       if (resuming && this.welcomedWs !== ws) this.resumeToken = undefined;
+      // Answers never cross connections: a request in flight is lost with its connection.
+      for (const pending of this.leaderboards.values())
+        pending.reject(new Error(`connection closed before the answer (${ev.code})`));
+      this.leaderboards.clear();
       const willReconnect =
         !this.closedByUser &&
         (this.o.reconnect ?? true) &&
@@ -299,6 +327,17 @@ export class ArenaClient extends Emitter<ArenaClientEvents> {
       case 'queue_ended':
         this.emit('queueEnded', { queue: msg.queue, reason: msg.reason, message: msg.message });
         return;
+      case 'leaderboard': {
+        const pending = this.leaderboards.get(msg.requestId);
+        this.leaderboards.delete(msg.requestId);
+        if (!pending) return;
+        if (msg.ok) pending.resolve(msg.body);
+        else {
+          const body = msg.body as { error?: unknown; message?: unknown } | undefined;
+          pending.reject(new Error(`${String(body?.error ?? 'error')}: ${String(body?.message ?? '')}`));
+        }
+        return;
+      }
       case 'pong': {
         const resolve = this.pings.get(msg.clientTime);
         this.pings.delete(msg.clientTime);

@@ -102,4 +102,17 @@ describe('leaderboards through the gateway (real gateway, real Redis)', () => {
       body: { error: 'bad_request' },
     });
   });
+
+  it("the TypeScript client's leaderboard() resolves with the answer's body and rejects with the error", async () => {
+    const client = await cluster.client([0]);
+    await expect(
+      client.leaderboard({ kind: 'player', player: 'carl', game: 'battleship' }),
+    ).resolves.toMatchObject({
+      game: 'battleship',
+      standing: { player: 'carl', rank: 1 },
+    });
+    await expect(client.leaderboard({ kind: 'player', player: 'nobody' })).rejects.toThrow(/^not_found: /);
+    await expect(client.leaderboard({ kind: 'top', limit: -1 })).rejects.toThrow(/^bad_request: /);
+    client.close();
+  });
 });
