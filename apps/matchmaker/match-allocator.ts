@@ -72,6 +72,13 @@ export class MatchAllocator {
       }
       if (placed.length === 0) return 0;
 
+      // A match's time, and each ticket's time to match, are stamped as it is finalized, not
+      // when the pass began: the claim and the placement above are part of the wait.
+      const finalizedAt = Date.now();
+      for (const { match, record } of placed) {
+        record.createdAt = finalizedAt;
+        for (const t of match.tickets) t.waitMs = finalizedAt - t.enqueuedAt;
+      }
       // Only a server hosting the mode's game is chosen; the gateways find the recorded owner.
       const pipeline = this.o.store.pipeline();
       for (const { match, record, ownerId } of placed) {
@@ -86,7 +93,7 @@ export class MatchAllocator {
             ...(mode.options === undefined ? {} : { options: mode.options }),
             teams: match.teams,
             tickets: match.tickets.map((t) => ({ id: t.id, players: t.players, enqueuedAt: t.enqueuedAt })),
-            joinDeadlineAt: now + mode.joinDeadlineMs,
+            joinDeadlineAt: finalizedAt + mode.joinDeadlineMs,
             noShow: mode.noShow,
           },
           mode.joinDeadlineMs + 600_000,
