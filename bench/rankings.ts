@@ -1,8 +1,8 @@
 /**
  * `npm run bench:rankings [-- --seconds 4 --concurrency 50]`
  *
- * Rank updates per second (match results applied through RatingStore: OpenSkill, one Lua
- * apply, two board writes) and rank queries per second (Leaderboards 'player' answers), next
+ * Rank updates per second (match results applied through RatingStore: a skills read, OpenSkill,
+ * one Lua apply, two board writes; concurrent matches share those calls) and rank queries per second (Leaderboards 'player' answers), next
  * to raw ZADD and ZREVRANK rates of the same Redis, same concurrency, in the same run.
  */
 import { Redis } from 'ioredis';
@@ -123,7 +123,7 @@ export async function benchRankings(
         },
       ],
       notes: [
-        'An applied match does the OpenSkill update for its players, one idempotent Lua apply and a board write per player; a standing is one Lua call for rank and score.',
+        "An applied match reads its players' skills, does the OpenSkill update in Node, then one idempotent Lua apply and one board script per board (global, region); concurrent matches share each of those calls (rating-store.ts). A standing is one Lua call for rank and score.",
         `Rates are over the time each loop really took. Queries ask for players on the board (${onBoard.length.toLocaleString('en')}); a not_found answer would not count (this run: ${queried.refused}).`,
       ],
     };

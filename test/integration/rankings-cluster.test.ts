@@ -36,7 +36,13 @@ describe('rankings on a real 3-master Redis Cluster', () => {
       ratings.apply(resultOf('c1', [['ann'], ['bob']]), Date.UTC(2026, 0, 1)),
       ratings.apply(resultOf('c1', [['ann'], ['bob']]), Date.UTC(2026, 0, 1)), // duplicate
       ratings.apply(resultOf('c2', [['cid'], ['dan']], 'duel.us'), Date.UTC(2026, 0, 2)),
+      // Another game's match in the same apply call (every game's ratings share the {ratings} slot).
+      ratings.apply(resultOf('c4', [['fay'], ['gus']], 'battle.eu', 'battleship'), Date.UTC(2026, 0, 2)),
     ]);
+    expect(await boards.answer({ kind: 'top', offset: 0, limit: 5, game: 'battleship' })).toMatchObject({
+      total: 2,
+      standings: [{ player: 'fay' }, { player: 'gus' }],
+    });
     await seasons.start('s2');
     await ratings.apply(resultOf('c3', [['eve'], ['ann']], 'duel.us'), Date.UTC(2026, 0, 3));
 

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rankingKeys } from '../../shared/rankings/keys.js';
+import { encodeScore } from '../../shared/rankings/leaderboard-score.js';
 import { MatchmakingRatings } from '../../shared/rankings/matchmaking-ratings.js';
 import { DEFAULT_SKILL, displayRating, rateMatch } from '../../shared/rankings/skill.js';
 import { testConfig } from '../helpers/services.js';
@@ -48,6 +49,50 @@ describe('rankings on real Redis', () => {
       JSON.stringify(y!.players.p!.after) === JSON.stringify(x!.players.p!.before);
     expect(chained).toBe(true);
     expect((await ratings.skillOf('p', 'arena')).sigma).toBeLessThan(x!.players.p!.after.sigma);
+  });
+
+  it('applies concurrent matches of one store together, each exactly once, chaining a shared player', async () => {
+    const { ratings, keys } = rankingsOn(connect());
+    // The same store's concurrent matches share its reads, apply calls and board writes: a
+    // player in several of them is rated by each in turn, and a duplicate changes nothing.
+    const hubMatches = Array.from({ length: 6 }, (_, i) => resultOf(`hub${i}`, [['hub'], [`o${i}`]]));
+    const others = Array.from({ length: 6 }, (_, i) => resultOf(`pair${i}`, [[`x${i}`], [`y${i}`]]));
+    const sent = [...hubMatches, ...hubMatches, ...others];
+    const outcomes = await Promise.all(sent.map((r, i) => ratings.apply(r, 1_000 * (i % 6))));
+
+    for (let i = 0; i < 6; i++) expect(outcomes[i + 6]).toEqual(outcomes[i]); // duplicates
+    const hub = outcomes.slice(0, 6).map((o) => o!.players.hub!);
+    // One chain from the default skill through all six: no match lost, none applied twice.
+    const key = (s: unknown) => JSON.stringify(s);
+    const afterOf = new Map(hub.map((h) => [key(h.before), h.after]));
+    let skill: unknown = DEFAULT_SKILL;
+    for (let i = 0; i < 6; i++) skill = afterOf.get(key(skill));
+    expect(skill).toBeDefined();
+    expect(JSON.parse((await connect().hget(keys.skills('arena'), 'hub'))!)).toEqual(skill);
+    const [[x], [y]] = rateMatch([[DEFAULT_SKILL], [DEFAULT_SKILL]], [1, 2]) as [[unknown], [unknown]];
+    for (const o of outcomes.slice(12)) expect(Object.values(o!.players).map((p) => p.after)).toEqual([x, y]);
+  });
+
+  it('writes the boards from the stored outcome when a board write failed after the apply', async () => {
+    const { ratings, keys, seasons } = rankingsOn(connect());
+    const redis = connect();
+    const season = await seasons.current();
+    const global = keys.board(season, 'global', 'arena');
+    const region = keys.board(season, 'region:eu', 'arena');
+    await redis.set(global, 'not a board'); // the global board write fails (WRONGTYPE) after the apply
+    const endedAt = Date.UTC(2026, 0, 1);
+    await expect(ratings.apply(resultOf('mid', [['a'], ['b']]), endedAt)).rejects.toThrow(/WRONGTYPE/);
+    const rated = await redis.hgetall(keys.skills('arena'));
+    expect(Object.keys(rated).sort()).toEqual(['a', 'b']); // the apply itself happened
+
+    await redis.del(global);
+    // The caller retries (room-server/apply-with-retry.ts), a little later.
+    const again = await ratings.apply(resultOf('mid', [['a'], ['b']]), endedAt + 60_000);
+    expect(await redis.hgetall(keys.skills('arena'))).toEqual(rated); // not rated twice
+    expect(again!.endedAt).toBe(endedAt);
+    const expected = ['b', 'a'].flatMap((p) => [p, String(encodeScore(again!.players[p]!.display, endedAt))]);
+    expect(await redis.zrange(global, 0, -1, 'WITHSCORES')).toEqual(expected);
+    expect(await redis.zrange(region, 0, -1, 'WITHSCORES')).toEqual(expected); // rewritten, unchanged
   });
 
   it('breaks rating ties by the earlier achievement', async () => {
