@@ -9,6 +9,7 @@ import {
 import { DEAD_LETTERS_INDEX } from '../../shared/events/es-mapping.js';
 import { ensureMatchEventTopics } from '../../shared/events/topics.js';
 import type { Logger } from '../../shared/log/logger.js';
+import { consumeBatches } from './batch-consumer.js';
 import { RetryableBulkError, writeBulk } from './bulk-writer.js';
 
 export interface IndexerOptions {
@@ -55,32 +56,9 @@ export class LogIndexer {
     const consumer = this.kafka.consumer({ groupId: this.o.groupId, maxBytesPerPartition: 4 * 1024 * 1024 });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topic: MATCH_EVENTS_TOPIC, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 2,
-      eachBatch: async ({
-        batch,
-        heartbeat,
-        isRunning,
-        isStale,
-        resolveOffset,
-        commitOffsetsIfNecessary,
-      }) => {
-        if (batch.messages.length === 0) return;
-        await this.handle(batch.partition, batch.messages, heartbeat, () => isRunning() && !isStale());
-        // Resolving moves this consumer's fetch position past the batch; committing records it
-        // for the group. Without the first, kafkajs fetches the same messages again and again.
-        resolveOffset(batch.lastOffset());
-        const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        // Not consumer.commitOffsets(): once stop() began (SIGTERM) it silently does nothing, and
-        // the batch just indexed would stay uncommitted. This commits while the group is still joined.
-        await commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
-        });
-      },
-    });
+    await consumeBatches(consumer, MATCH_EVENTS_TOPIC, (partition, messages, heartbeat, active) =>
+      this.handle(partition, messages, heartbeat, active),
+    );
   }
 
   /** Disconnecting waits for the batch in hand: it is indexed and committed, or left for redelivery. */

@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { ensureTopics } from '../../shared/events/topics.js';
 import type { Logger } from '../../shared/log/logger.js';
+import { consumeBatches } from './batch-consumer.js';
 import { SERVICE_LOGS_TOPIC } from '../../shared/log/service-log-index.js';
 import { serviceLogDocument, type ServiceLogDocument } from './service-log-document.js';
 
@@ -42,28 +43,9 @@ export class ServiceLogIndexer {
     const consumer = this.kafka.consumer({ groupId: this.o.groupId, maxBytesPerPartition: 4 * 1024 * 1024 });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topic: SERVICE_LOGS_TOPIC, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 2,
-      eachBatch: async ({
-        batch,
-        heartbeat,
-        isRunning,
-        isStale,
-        resolveOffset,
-        commitOffsetsIfNecessary,
-      }) => {
-        if (batch.messages.length === 0) return;
-        await this.handle(batch.partition, batch.messages, heartbeat, () => isRunning() && !isStale());
-        resolveOffset(batch.lastOffset());
-        const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        await commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
-        });
-      },
-    });
+    await consumeBatches(consumer, SERVICE_LOGS_TOPIC, (partition, messages, heartbeat, active) =>
+      this.handle(partition, messages, heartbeat, active),
+    );
   }
 
   /** Waits for the batch in hand: it is indexed and committed, or left for redelivery. */
