@@ -66,6 +66,8 @@ const JOIN_ERRORS = new Set<string>([
   ErrorCode.AlreadyInRoom,
   ErrorCode.BadRequest,
   ErrorCode.NotInRoster,
+  ErrorCode.JoinRefused,
+  ErrorCode.BadRoomOptions,
 ]);
 
 class Pending<T> {

@@ -82,4 +82,12 @@ describe('a matchmaking mode names its game (real room servers, gateway, matchma
     a.close();
     b.close();
   }, 120_000);
+
+  it('a join that creates a room with options its game refuses fails with bad_room_options (the SDK rejects the join)', async () => {
+    const p = await cluster.client([0]);
+    await expect(
+      p.join(`bad-options-${Date.now()}`, { bots: 0, game: 'battleship', options: { size: 99 } }),
+    ).rejects.toThrow(/^bad_room_options: battleship: /);
+    p.close();
+  }, 60_000);
 });
