@@ -47,7 +47,6 @@ async function main(): Promise<void> {
     log,
     onBulk: metrics.observeBulk,
   });
-  await indexer.start();
   // Service logs in a consumer group of their own: a burst of logs never delays match events.
   const serviceLogs = new ServiceLogIndexer({
     brokers: config.kafka.brokers,
@@ -57,7 +56,9 @@ async function main(): Promise<void> {
     es,
     log,
   });
-  await serviceLogs.start();
+  // Joined together: after an indexer of the same groups died without leaving them, each join
+  // waits for the dead member's session to time out (30 s), and one after the other they add up.
+  await Promise.all([indexer.start(), serviceLogs.start()]);
   const ops = await OpsServer.start({
     host: config.ops.host,
     port: config.matchLog.indexerOpsPort,

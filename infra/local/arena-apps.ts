@@ -58,6 +58,8 @@ export async function startArenaApp(
 export interface ProcessLimits {
   /** Soft and hard open-files limit (`prlimit --nofile`, as `ulimit -n` would set it). */
   openFiles?: number;
+  /** How long to wait for its ready line (default 30 s). */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -96,7 +98,7 @@ export async function startTypeScriptService(
   await waitHealthy({
     component: name,
     process: proc,
-    timeoutMs: 30_000,
+    timeoutMs: limits.readyTimeoutMs ?? 30_000,
     intervalMs: 50,
     check: async () => {
       ready = readyLine(logFile, from);

@@ -59,6 +59,10 @@ function producer(maxInMemory = 100_000) {
   return p;
 }
 
+/**
+ * An indexer in `group`, once it consumes. Joining a group whose previous member was SIGKILLed
+ * waits for that member's session to time out (kafkajs: 30 s), hence the longer wait for ready.
+ */
 async function startIndexer(group: string): Promise<RunningApp> {
   const app = await startArenaApp(
     'log-indexer',
@@ -71,6 +75,7 @@ async function startIndexer(group: string): Promise<RunningApp> {
       LOG_LEVEL: 'warn',
     },
     runDir,
+    { readyTimeoutMs: 90_000 },
   );
   indexers.push(app);
   return app;
