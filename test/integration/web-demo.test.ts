@@ -219,10 +219,17 @@ describe('web demo in real headless Chromium', () => {
       await page.goto(cluster.httpUrl(0, path));
       return page;
     };
+    // On a timeout, say what the page showed (its status line names a refusal or a lost connection).
     const fleetShown = (page: Page) =>
-      page.waitForFunction(() => document.querySelectorAll('#bs-own .cell.ship').length === 7, undefined, {
-        timeout: 30_000,
-      });
+      page
+        .waitForFunction(() => document.querySelectorAll('#bs-own .cell.ship').length === 7, undefined, {
+          timeout: 60_000,
+        })
+        .catch(async (err: Error) => {
+          const shown = await page.locator('#bs-own .cell.ship').count();
+          const said = await page.textContent('#status');
+          throw new Error(`fleet not shown (${shown} ship cells; status: "${said}"): ${err.message}`);
+        });
     const queued = [await open('/#game=battleship'), await open('/#game=battleship')];
     for (const page of queued) {
       expect(await page.inputValue('#game')).toBe('battleship');
